@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# lvmm top-level Makefile. `make` builds the module, the userspace programs
+# and the selftests; `make check` runs every test; `make demo` shows lvmm.
+# Both install missing Debian packages first (`make deps`).
+
+KVER_STOCK := $(shell scripts/kver 2>/dev/null)
+KDIR_RUNNING := /lib/modules/$(shell uname -r)/build
+KDIR ?= $(if $(wildcard $(KDIR_RUNNING)),$(KDIR_RUNNING),/usr/src/linux-headers-$(KVER_STOCK))
+W ?= 1
+
+BUILD := $(CURDIR)/build
+CC ?= cc
+USER_CFLAGS := -O2 -g -Wall -Wextra -Wno-unused-parameter -std=gnu11 \
+	-D_GNU_SOURCE -I$(CURDIR)/uapi -I$(BUILD)/include -I$(CURDIR)/selftests/lib
+USER_LDFLAGS := -static -pthread
+
+# Debian's libc headers are from 6.1; the KVM ABI lvmm implements is 6.12's.
+# Install the running target's <linux/kvm.h> the way `make headers` does.
+HDRS := /usr/src/linux-headers-$(KVER_STOCK)
+HDRS_COMMON := $(HDRS:-amd64=-common)
+# headers_install.sh runs scripts/unifdef relative to the current directory.
+HDR_INSTALL = cd $(HDRS) && sh $(HDRS_COMMON)/scripts/headers_install.sh
+UAPI_HDRS := $(addprefix $(BUILD)/include/,linux/kvm.h linux/bits.h asm/kvm.h)
+HARNESS := $(BUILD)/include/kselftest_harness.h
+
+CLI_SRCS := $(wildcard userspace/*.c)
+SELFTEST_LIB := $(wildcard selftests/lib/*.c)
+SELFTEST_SRCS := $(wildcard selftests/*.c)
+SELFTESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(SELFTEST_SRCS))
+SELFTEST_SCRIPTS := $(wildcard selftests/*.sh)
+
+.PHONY: all kmod userspace selftests deps testkernel kmod-debug check demo \
+	bench clean checkpatch sparse help
+
+all: kmod userspace selftests
+
+help:
+	@echo "make            build lvmm.ko, the lvmm CLI and the selftests"
+	@echo "make deps       install the Debian packages lvmm needs"
+	@echo "make check      run all tests (stock and debug kernel, KUnit)"
+	@echo "make demo       boot the test VM and show lvmm at work"
+	@echo "make testkernel build the debug kernel (cached in ~/.cache/lvmm)"
+	@echo "make checkpatch / make C=1  style and sparse checks"
+
+deps:
+	@scripts/deps
+
+kmod:
+	@test -d "$(KDIR)" || { echo "no kernel tree at KDIR=$(KDIR) (run 'make deps')"; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=$(W) modules
+
+$(BUILD)/include/linux/%.h: $(HDRS_COMMON)/include/uapi/linux/%.h
+	@mkdir -p $(@D)
+	$(HDR_INSTALL) $< $@
+$(BUILD)/include/asm/%.h: $(HDRS_COMMON)/arch/x86/include/uapi/asm/%.h
+	@mkdir -p $(@D)
+	$(HDR_INSTALL) $< $@
+
+# The kselftest harness ships only in the kernel source tarball.
+$(HARNESS):
+	@mkdir -p $(@D)
+	tar -xJf /usr/src/linux-source-6.12.tar.xz -C $(@D) --strip-components=4 \
+		linux-source-6.12/tools/testing/selftests/kselftest_harness.h \
+		linux-source-6.12/tools/testing/selftests/kselftest.h
+
+userspace: $(BUILD)/bin/lvmm $(BUILD)/bin/testvm-exit
+
+$(BUILD)/bin/lvmm: $(CLI_SRCS) $(wildcard userspace/*.h) uapi/linux/lvmm.h $(UAPI_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -o $@ $(CLI_SRCS) $(USER_LDFLAGS)
+
+$(BUILD)/bin/testvm-exit: scripts/testvm-exit.c
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -o $@ $< $(USER_LDFLAGS)
+
+selftests: $(SELFTESTS) $(patsubst selftests/%,$(BUILD)/selftests/%,$(SELFTEST_SCRIPTS)) \
+	$(BUILD)/selftests/run_selftests
+
+$(BUILD)/selftests/%: selftests/%.c $(SELFTEST_LIB) $(wildcard selftests/lib/*.h) \
+		$(UAPI_HDRS) $(HARNESS) uapi/linux/lvmm.h
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -o $@ $< $(SELFTEST_LIB) $(USER_LDFLAGS)
+
+$(BUILD)/selftests/%.sh: selftests/%.sh
+	@mkdir -p $(@D)
+	install -m 0755 $< $@
+
+$(BUILD)/selftests/run_selftests: selftests/run_selftests
+	@mkdir -p $(@D)
+	install -m 0755 $< $@
+
+testkernel:
+	@scripts/testkernel >/dev/null
+
+# lvmm.ko again, against the debug tree, plus the KUnit module. Kbuild of
+# this era builds objects beside the sources, so build from a copy.
+kmod-debug: testkernel
+	@mkdir -p $(BUILD)/debug
+	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		Kbuild kmod uapi $(BUILD)/debug/
+	$(MAKE) -C $$(scripts/testkernel --print-dir) M=$(BUILD)/debug W=$(W) modules
+
+check:
+	@scripts/deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory kmod-debug
+	@scripts/check
+
+demo:
+	@scripts/deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo
+
+checkpatch:
+	perl /usr/src/linux-source-6.12/scripts/checkpatch.pl --no-tree --strict \
+		--ignore SPDX_LICENSE_TAG -f $$(git ls-files 'kmod/*.[ch]' 'uapi/*.h')
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf $(BUILD)

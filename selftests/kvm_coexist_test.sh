@@ -1,0 +1,50 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# lvmm and kvm_amd loaded and unloaded in every order: each hypervisor that is
+# loaded must still work, and the kernel log must stay clean. lvmm shares SVM
+# (it sets EFER.SVME only around its own VMRUN), so no order is refused.
+. "$(dirname "$0")/ktap.sh"
+ktap_header 4
+
+kvm_load() {
+	for m in $LVMM_KVM_MODULES; do
+		grep -q "^$(basename "$m" .ko | tr - _) " /proc/modules || insmod "$m" || return 1
+	done
+}
+kvm_unload() {
+	for m in $(echo "$LVMM_KVM_MODULES" | tr ' ' '\n' | sed '1!G;h;$!d'); do
+		rmmod "$(basename "$m" .ko)" || return 1
+	done
+}
+lvmm_load() { insmod "$LVMM_KO"; }
+lvmm_unload() { rmmod lvmm; }
+# A working KVM runs a guest; a working lvmm answers its device and sysfs.
+kvm_works() { smoke_guest /dev/kvm >/dev/null; }
+lvmm_works() { lvmm info >/dev/null; }
+
+run_case() { # run_case NAME STEP...
+	name=$1; shift
+	mark="kvm_coexist $name $$"
+	dmesg_mark "$mark"
+	ok=0
+	for step in "$@"; do
+		if ! $step; then echo "# $name: step '$step' failed"; ok=1; break; fi
+	done
+	splats=$(dmesg_since "$mark" | grep -E "$KTAP_SPLAT")
+	[ -n "$splats" ] && { echo "$splats" | sed 's/^/# /'; ok=1; }
+	# Back to the starting state (lvmm loaded, KVM not) whatever happened.
+	grep -q '^kvm_amd ' /proc/modules && kvm_unload
+	grep -q '^lvmm ' /proc/modules || lvmm_load
+	ktap_result $ok "$name"
+}
+
+grep -q '^lvmm ' /proc/modules || lvmm_load
+run_case lvmm_then_kvm_unload_lvmm_first \
+	kvm_load kvm_works lvmm_works lvmm_unload kvm_works kvm_unload lvmm_load lvmm_works
+run_case lvmm_then_kvm_unload_kvm_first \
+	kvm_load kvm_works kvm_unload lvmm_works
+run_case kvm_then_lvmm_unload_kvm_first \
+	lvmm_unload kvm_load kvm_works lvmm_load lvmm_works kvm_works kvm_unload lvmm_works
+run_case kvm_then_lvmm_unload_lvmm_first \
+	lvmm_unload kvm_load lvmm_load lvmm_works lvmm_unload kvm_works kvm_unload lvmm_load
+ktap_finish

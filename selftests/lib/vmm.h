@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Selftest library: drive /dev/lvmm or /dev/kvm through the KVM ioctl ABI.
+ *
+ * As in the KVM selftests, __foo() returns the raw result and foo() asserts,
+ * printing the ioctl's name and errno. The same calls drive both devices, so
+ * a test can run a guest on lvmm and on KVM and compare.
+ */
+#ifndef LVMM_SELFTEST_VMM_H
+#define LVMM_SELFTEST_VMM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/kvm.h>
+
+#define LVMM_DEV "/dev/lvmm"
+#define KVM_DEV "/dev/kvm"
+
+/* Print a message with errno and abort the test program. */
+#define vmm_die(fmt, ...) \
+	__vmm_die(__FILE__, __LINE__, fmt, ##__VA_ARGS__)
+void __vmm_die(const char *file, int line, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 3, 4)));
+
+#define __vmm_ioctl(fd, cmd, arg) ioctl(fd, cmd, arg)
+#define vmm_ioctl(fd, cmd, arg) ({					\
+	long __r = ioctl(fd, cmd, arg);					\
+	if (__r < 0)							\
+		vmm_die("%s failed", #cmd);				\
+	__r;								\
+})
+
+struct vm {
+	int sys_fd;
+	int fd;
+	const char *device;
+};
+
+struct vcpu {
+	struct vm *vm;
+	int fd;
+	int id;
+	struct kvm_run *run;
+	size_t run_size;
+};
+
+/* Device the test targets: $LVMM_DEVICE, or /dev/lvmm. */
+const char *vmm_device(void);
+int __vmm_open(const char *path);
+int vmm_open(const char *path);
+
+struct vm *vm_create(const char *device);
+void vm_destroy(struct vm *vm);
+/* Back [gpa, gpa+size) with fresh anonymous memory; returns the mapping. */
+void *vm_add_anon_memory(struct vm *vm, uint32_t slot, uint64_t gpa,
+			 size_t size);
+
+struct vcpu *vcpu_create(struct vm *vm, int id);
+void vcpu_destroy(struct vcpu *vcpu);
+int __vcpu_run(struct vcpu *vcpu);
+void vcpu_run(struct vcpu *vcpu);
+/* Real mode at cs:ip = 0:rip, flat data segments. */
+void vcpu_setup_real_mode(struct vcpu *vcpu, uint64_t rip);
+
+const char *exit_reason_str(uint32_t reason);
+
+#endif /* LVMM_SELFTEST_VMM_H */

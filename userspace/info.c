@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lvmm info: what is loaded and what hardware it found.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/kvm.h>
+#include <linux/lvmm.h>
+
+#include "lvmm.h"
+
+#define SYSFS_DIR "/sys/kernel/lvmm"
+
+int open_device(const char *path, int *exit_code)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	if (fd >= 0)
+		return fd;
+	fprintf(stderr, "lvmm: cannot open %s: %s\n", path, strerror(errno));
+	if (errno == ENOENT) {
+		fprintf(stderr, "lvmm: is the module loaded? try 'insmod kmod/lvmm.ko'\n");
+		*exit_code = LVMM_EXIT_NODEV;
+	} else if (errno == EACCES || errno == EPERM) {
+		fprintf(stderr, "lvmm: %s is root-only (mode 0600)\n", path);
+		*exit_code = LVMM_EXIT_NOPERM;
+	} else {
+		*exit_code = LVMM_EXIT_OSERR;
+	}
+	return -1;
+}
+
+/* Read a one-line sysfs file into buf, without the newline. */
+static int read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return -1;
+	if (!fgets(buf, (int)len, f)) {
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+static int name_cmp(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static void print_features(void)
+{
+	struct dirent **names;
+	char path[512], value[64];
+	int i, n;
+
+	n = scandir(SYSFS_DIR "/features", &names, NULL, name_cmp);
+	if (n < 0) {
+		fprintf(stderr, "lvmm: cannot list %s/features: %s\n", SYSFS_DIR,
+			strerror(errno));
+		return;
+	}
+	printf("features:\n");
+	for (i = 0; i < n; i++) {
+		if (names[i]->d_name[0] != '.') {
+			snprintf(path, sizeof(path), "%s/features/%s", SYSFS_DIR,
+				 names[i]->d_name);
+			if (!read_line(path, value, sizeof(value)))
+				printf("  %-16s %s\n", names[i]->d_name, value);
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+static void info_usage(FILE *f)
+{
+	fprintf(f, "usage: lvmm info [--device PATH]\n\n"
+		"Show the API version of the device, the module version, the\n"
+		"hardware backend and the CPU features lvmm detected at load.\n\n"
+		"  --device PATH  device node (default " LVMM_DEVICE_PATH ")\n");
+}
+
+int cmd_info(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	const char *device = LVMM_DEVICE_PATH;
+	char value[64];
+	int c, fd, api, code;
+
+	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			device = optarg;
+			break;
+		case 'h':
+			info_usage(stdout);
+			return 0;
+		default:
+			info_usage(stderr);
+			return LVMM_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "lvmm info: unexpected argument '%s'\n", argv[optind]);
+		return LVMM_EXIT_USAGE;
+	}
+
+	fd = open_device(device, &code);
+	if (fd < 0)
+		return code;
+	api = ioctl(fd, KVM_GET_API_VERSION, 0);
+	close(fd);
+	if (api < 0) {
+		fprintf(stderr, "lvmm: KVM_GET_API_VERSION on %s: %s\n", device,
+			strerror(errno));
+		return LVMM_EXIT_OSERR;
+	}
+	printf("device:          %s (KVM API %d)\n", device, api);
+
+	if (read_line(SYSFS_DIR "/version", value, sizeof(value))) {
+		printf("module:          not lvmm (no %s)\n", SYSFS_DIR);
+		return 0;
+	}
+	printf("module:          lvmm %s\n", value);
+	if (!read_line(SYSFS_DIR "/backend", value, sizeof(value)))
+		printf("backend:         %s\n", value);
+	print_features();
+	return 0;
+}
