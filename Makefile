@@ -75,7 +75,7 @@ $(BUILD)/bin/testvm-exit: scripts/testvm-exit.c
 	$(CC) $(USER_CFLAGS) -o $@ $< $(USER_LDFLAGS)
 
 selftests: $(SELFTESTS) $(patsubst selftests/%,$(BUILD)/selftests/%,$(SELFTEST_SCRIPTS)) \
-	$(BUILD)/selftests/run_selftests
+	$(BUILD)/selftests/run_selftests $(BUILD)/selftests/run_kunit
 
 $(BUILD)/selftests/%: selftests/%.c $(SELFTEST_LIB) $(wildcard selftests/lib/*.h) \
 		$(UAPI_HDRS) $(HARNESS) uapi/linux/lvmm.h
@@ -86,7 +86,7 @@ $(BUILD)/selftests/%.sh: selftests/%.sh
 	@mkdir -p $(@D)
 	install -m 0755 $< $@
 
-$(BUILD)/selftests/run_selftests: selftests/run_selftests
+$(BUILD)/selftests/run_%: selftests/run_%
 	@mkdir -p $(@D)
 	install -m 0755 $< $@
 
@@ -97,8 +97,8 @@ testkernel:
 # this era builds objects beside the sources, so build from a copy.
 kmod-debug: testkernel
 	@mkdir -p $(BUILD)/debug
-	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
-		Kbuild kmod uapi $(BUILD)/debug/
+	rsync -a --delete --include='*/' --include='*.[chS]' --include=Kbuild \
+		--exclude='*' Kbuild kmod uapi $(BUILD)/debug/
 	$(MAKE) -C $$(scripts/testkernel --print-dir) M=$(BUILD)/debug W=$(W) modules
 
 check:

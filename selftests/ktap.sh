@@ -18,7 +18,7 @@ ktap_finish() {
 }
 
 # Kernel log lines that mean something went wrong in the kernel.
-KTAP_SPLAT='^\[ *[0-9.]+\] (BUG:|WARNING: |KASAN:|UBSAN:|Oops|INFO: (possible|inconsistent)|.*lockdep)'
+KTAP_SPLAT='^(\[ *[0-9.]+\] )?(BUG:|WARNING: |KASAN:|UBSAN:|Oops|INFO: (possible|inconsistent))'
 # dmesg_since MARK: print kernel log lines after the line holding MARK.
 dmesg_since() { dmesg | sed -n "/$1/,\$p" | tail -n +2; }
 dmesg_mark() { echo "$1" > /dev/kmsg; }
