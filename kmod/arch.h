@@ -5,12 +5,17 @@
  * The core calls the hardware only through one struct lvmm_arch_ops, in the
  * manner of NetBSD NVMM's nvmm_impl. A backend is selected once, at module
  * load, by the first ->probe() that succeeds. Nothing outside kmod/svm/ (or a
- * future kmod/vmx/) knows what a VMCB is.
+ * future kmod/vmx/) knows what a VMCB is: a VM exit reaches the core as a
+ * struct lvmm_exit.
  */
 #ifndef LVMM_ARCH_H
 #define LVMM_ARCH_H
 
 #include <linux/types.h>
+
+struct kvm_sregs;
+struct lvmm_vm;
+struct lvmm_vcpu;
 
 /**
  * struct lvmm_feature - one hardware capability, as shown in sysfs
@@ -22,6 +27,94 @@ struct lvmm_feature {
 	u32 value;
 };
 
+/* Why the guest stopped, in the core's terms. */
+enum lvmm_exit_reason {
+	LVMM_EXIT_NONE,		/* handled by the backend; enter again */
+	LVMM_EXIT_BUSY,		/* another hypervisor holds the CPU's SVM */
+	LVMM_EXIT_INTR,		/* host interrupt or NMI */
+	LVMM_EXIT_CPUID,
+	LVMM_EXIT_HLT,
+	LVMM_EXIT_IO,
+	LVMM_EXIT_NPF,
+	LVMM_EXIT_RDMSR,
+	LVMM_EXIT_WRMSR,
+	LVMM_EXIT_XSETBV,
+	LVMM_EXIT_SKIP,		/* an instruction to ignore (INVD) */
+	LVMM_EXIT_SHUTDOWN,
+	LVMM_EXIT_FAIL_ENTRY,
+	LVMM_EXIT_UNKNOWN,
+	LVMM_EXIT_NR_REASONS,
+};
+
+/**
+ * struct lvmm_exit - one VM exit
+ * @reason:     what the core should do
+ * @hw_code:    the backend's own exit code, for tracing and errors
+ * @info1:      backend exit information, for tracing and errors
+ * @info2:      more of it
+ * @next_rip:   RIP after the exiting instruction, 0 if the hardware did
+ *              not say (no NRIP save): the core then decodes it
+ * @insn_len:   bytes in @insn (decode assists), else 0
+ * @insn:       the guest's instruction bytes at RIP, when the CPU gave them
+ * @io:         for LVMM_EXIT_IO
+ * @npf:        for LVMM_EXIT_NPF
+ */
+struct lvmm_exit {
+	enum lvmm_exit_reason reason;
+	u32 hw_code;
+	u64 info1;
+	u64 info2;
+	u64 next_rip;
+	u8 insn_len;
+	u8 insn[15];
+	union {
+		struct {
+			u16 port;
+			u8 size;
+			u8 addr_size;
+			bool in;
+			bool string;
+			bool rep;
+		} io;
+		struct {
+			u64 gpa;
+			bool write;
+			bool present;
+		} npf;
+	};
+};
+
+/* Processor mode, as instruction decoding needs it. */
+enum lvmm_cpu_mode {
+	LVMM_MODE_REAL,		/* also virtual-8086 */
+	LVMM_MODE_PROT16,
+	LVMM_MODE_PROT32,
+	LVMM_MODE_LONG64,
+};
+
+/* Segment registers, in the order of the x86 segment override encoding. */
+enum lvmm_seg { LVMM_ES, LVMM_CS, LVMM_SS, LVMM_DS, LVMM_FS, LVMM_GS };
+
+/**
+ * struct lvmm_cpu_state - control state the core reads to emulate
+ * @mode:     processor mode of the code at RIP
+ * @cpl:      current privilege level
+ * @cr0:      guest CR0
+ * @cr3:      guest CR3
+ * @cr4:      guest CR4
+ * @efer:     guest EFER, as the guest sees it
+ * @seg_base: segment bases, indexed by enum lvmm_seg
+ */
+struct lvmm_cpu_state {
+	enum lvmm_cpu_mode mode;
+	u8 cpl;
+	u64 cr0;
+	u64 cr3;
+	u64 cr4;
+	u64 efer;
+	u64 seg_base[6];
+};
+
 /**
  * struct lvmm_arch_ops - what a hardware backend provides
  * @name:        backend name, shown in /sys/kernel/lvmm/backend
@@ -30,6 +123,21 @@ struct lvmm_feature {
  * @init:        allocate per-CPU resources once probe succeeded
  * @exit:        undo @init
  * @features:    the capabilities found by @probe; sets *@nr
+ * @vm_init:     allocate a VM's backend state (nested page table root)
+ * @vm_destroy:  free it, and every page table below it
+ * @vcpu_create: allocate and reset a vCPU's backend state
+ * @vcpu_destroy: free it
+ * @vcpu_enter:  enter the guest once and describe the exit in @exit;
+ *               -EAGAIN if a signal, reschedule or kick came first
+ * @get_sregs:   KVM_GET_SREGS
+ * @set_sregs:   KVM_SET_SREGS; -EINVAL for state lvmm cannot run
+ * @get_state:   control state for emulation
+ * @get_msr:     read an MSR the backend keeps; -ENOENT if it keeps none
+ * @set_msr:     write one; -ENOENT if unknown, -EINVAL if the value faults
+ * @queue_exception: deliver an exception at the next entry
+ * @map_gfn:     map a guest frame to a host frame; under vm->mmu_lock
+ * @unmap_gfns:  remove mappings; under vm->mmu_lock; the caller flushes
+ * @exit_name:   name of a backend exit code, for messages
  */
 struct lvmm_arch_ops {
 	const char *name;
@@ -37,9 +145,31 @@ struct lvmm_arch_ops {
 	int (*init)(void);
 	void (*exit)(void);
 	const struct lvmm_feature *(*features)(unsigned int *nr);
+
+	int (*vm_init)(struct lvmm_vm *vm);
+	void (*vm_destroy)(struct lvmm_vm *vm);
+	int (*vcpu_create)(struct lvmm_vcpu *vcpu);
+	void (*vcpu_destroy)(struct lvmm_vcpu *vcpu);
+	int (*vcpu_enter)(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
+
+	void (*get_sregs)(struct lvmm_vcpu *vcpu, struct kvm_sregs *sregs);
+	int (*set_sregs)(struct lvmm_vcpu *vcpu, const struct kvm_sregs *sregs);
+	void (*get_state)(struct lvmm_vcpu *vcpu, struct lvmm_cpu_state *st);
+	int (*get_msr)(struct lvmm_vcpu *vcpu, u32 index, u64 *data);
+	int (*set_msr)(struct lvmm_vcpu *vcpu, u32 index, u64 data);
+	void (*queue_exception)(struct lvmm_vcpu *vcpu, u8 vector,
+				bool has_error, u32 error);
+
+	int (*map_gfn)(struct lvmm_vm *vm, u64 gfn, u64 pfn, bool writable);
+	void (*unmap_gfns)(struct lvmm_vm *vm, u64 gfn, u64 count);
+	const char *(*exit_name)(u32 hw_code);
 };
 
 /* The backends built into this module, in order of preference. */
 extern const struct lvmm_arch_ops lvmm_svm_ops;
+
+/* Helpers the core offers backends (run.c). */
+int lvmm_vcpu_prepare_entry(struct lvmm_vcpu *vcpu, bool *flush_tlb);
+void lvmm_vcpu_finish_entry(struct lvmm_vcpu *vcpu);
 
 #endif /* LVMM_ARCH_H */

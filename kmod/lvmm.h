@@ -1,18 +1,261 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Generic core of lvmm: what the core's files share with each other.
+ * Generic core of lvmm: the objects every core file shares.
+ *
+ * Lock order, outermost first:
+ *
+ *   vcpu->mutex         one ioctl at a time on a vCPU (KVM_RUN included)
+ *   vm->lock            VM-wide configuration: creating vCPUs, changing slots
+ *   vm->slots_lock      (rwsem) the slot table; read by faults, written by
+ *                       KVM_SET_USER_MEMORY_REGION under vm->lock
+ *   vm->mmu_lock        (mutex) the backend's nested page tables and the
+ *                       per-slot table of pinned pages
+ *
+ * Nothing is taken inside mmu_lock but page allocation.
  */
 #ifndef LVMM_H
 #define LVMM_H
 
-#include "arch.h"
+#include <linux/kref.h>
+#include <linux/kvm.h>
+#include <linux/mutex.h>
+#include <linux/rwsem.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+#include <asm/fpu/api.h>
+#include <asm/fpu/types.h>
 
-#define LVMM_VERSION	"0.1.0"
+#include "arch.h"
+#include "stats.h"
+
+#define LVMM_VERSION		"0.2.0"
+
+#define LVMM_MAX_VCPUS		255	/* hard cap; module parameter below */
+#define LVMM_MAX_SLOTS		512	/* hard cap; module parameter below */
+#define LVMM_MAX_CPUID		256	/* entries in a vCPU's CPUID table */
+
+/* Module parameters (main.c). */
+extern unsigned int lvmm_max_vcpus;
+extern unsigned int lvmm_max_slots;
+extern unsigned int lvmm_max_vms;
 
 /* The backend chosen at module load; constant afterwards. */
 extern const struct lvmm_arch_ops *lvmm_arch;
 
+/**
+ * struct lvmm_slot - one guest-physical memory region
+ * @id:         KVM slot number
+ * @flags:      KVM_MEM_* flags
+ * @base_gfn:   first guest frame
+ * @npages:     length in pages
+ * @hva:        anonymous backing: the VMM's address of the first page
+ * @gmem:       module-owned backing, or NULL
+ * @gmem_pgoff: page offset of the slot in @gmem
+ * @pinned:     anonymous backing: page offset -> pinned struct page;
+ *              written under vm->mmu_lock
+ */
+struct lvmm_slot {
+	u32 id;
+	u32 flags;
+	u64 base_gfn;
+	u64 npages;
+	unsigned long hva;
+	struct file *gmem;
+	pgoff_t gmem_pgoff;
+	struct xarray pinned;
+};
+
+struct lvmm_vm {
+	struct kref ref;
+	u32 id;
+	struct mm_struct *mm;
+	pid_t pid;
+
+	struct mutex lock;
+	struct rw_semaphore slots_lock;
+	struct xarray slots;		/* slot id -> struct lvmm_slot */
+	unsigned int nr_slots;
+	struct mutex mmu_lock;
+
+	struct lvmm_vcpu **vcpus;	/* lvmm_max_vcpus entries */
+	atomic_t nr_vcpus;
+	unsigned long tlb_generation;	/* bumped when a mapping is removed */
+
+	struct lvmm_vm_stats stats;
+	struct kobject *kobj;
+	void *arch;
+};
+
+/* What the vCPU owes the guest when KVM_RUN is called again. */
+enum lvmm_pending {
+	LVMM_PENDING_NONE,
+	LVMM_PENDING_PIO,	/* finish an IN/OUT (string or not) */
+	LVMM_PENDING_MMIO,	/* finish a decoded MOV to/from MMIO */
+};
+
+/**
+ * struct lvmm_pio - a port I/O exit waiting to be completed
+ * @in:        IN or INS
+ * @string:    INS or OUTS
+ * @rep:       REP prefix: RCX counts
+ * @size:      1, 2 or 4
+ * @count:     elements transferred through kvm_run in this exit
+ * @addr_size: 2, 4 or 8: width of RSI/RDI/RCX
+ * @seg_base:  base of the source segment (OUTS) or ES (INS)
+ * @next_rip:  RIP after the instruction
+ */
+struct lvmm_pio {
+	bool in;
+	bool string;
+	bool rep;
+	u8 size;
+	u32 count;
+	u8 addr_size;
+	u64 seg_base;
+	u64 next_rip;
+};
+
+/**
+ * struct lvmm_mmio_insn - a decoded MOV that touches MMIO
+ * @len:        instruction length in bytes
+ * @write:      store to MMIO (else load)
+ * @size:       access width: 1, 2, 4 or 8
+ * @reg:        register operand (GPR number), when @has_reg
+ * @high_byte:  @reg names AH/CH/DH/BH
+ * @has_reg:    the data comes from or goes to a register
+ * @imm:        immediate operand of a store, when !@has_reg
+ * @dst_size:   width of the register a load writes (MOVZX/MOVSX widen)
+ * @sign_extend: MOVSX
+ */
+struct lvmm_mmio_insn {
+	u8 len;
+	bool write;
+	u8 size;
+	u8 reg;
+	bool high_byte;
+	bool has_reg;
+	u64 imm;
+	u8 dst_size;
+	bool sign_extend;
+};
+
+struct lvmm_vcpu {
+	struct lvmm_vm *vm;
+	u32 id;
+	struct mutex mutex;
+
+	/* Guest registers not held by the backend's control block. */
+	u64 gpr[16];
+	u64 rip;
+	u64 rflags;
+	u64 xcr0;
+
+	struct kvm_run *run;		/* two pages: kvm_run, then PIO data */
+	struct page *run_pages[2];
+	struct fpu_guest fpu;
+
+	struct kvm_cpuid_entry2 *cpuid;	/* LVMM_MAX_CPUID entries */
+	int nr_cpuid;
+
+	enum lvmm_pending pending;
+	struct lvmm_pio pio;
+	struct lvmm_mmio_insn mmio;
+
+	/* Requests from other threads, checked with interrupts off. */
+	unsigned long requests;
+	int mode;			/* OUTSIDE_GUEST or IN_GUEST */
+	int cpu;			/* where it last ran, for kicks */
+
+	struct lvmm_vcpu_stats stats;
+	struct kobject *kobj;
+	void *arch;
+};
+
+#define LVMM_REQ_TLB_FLUSH	0
+
+#define LVMM_OUTSIDE_GUEST	0
+#define LVMM_IN_GUEST		1
+
+/* GPR numbers, in the order of the x86 ModRM encoding. */
+enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
+	R8, R9, R10, R11, R12, R13, R14, R15 };
+
+/* main.c */
 int lvmm_sysfs_init(void);
 void lvmm_sysfs_exit(void);
+
+/* vm.c */
+long lvmm_create_vm(unsigned long type);
+void lvmm_vm_put(struct lvmm_vm *vm);
+bool lvmm_vm_owned(struct lvmm_vm *vm);
+void lvmm_vm_flush_tlbs(struct lvmm_vm *vm);
+int lvmm_check_extension(long ext);
+
+/* memslot.c */
+int lvmm_set_memory_region(struct lvmm_vm *vm,
+			   const struct kvm_userspace_memory_region2 *mem);
+void lvmm_free_slots(struct lvmm_vm *vm);
+int lvmm_gfn_to_page(struct lvmm_vm *vm, u64 gfn, bool write,
+		     struct page **page, bool *writable);
+int lvmm_read_guest(struct lvmm_vm *vm, u64 gpa, void *buf, size_t len);
+int lvmm_write_guest(struct lvmm_vm *vm, u64 gpa, const void *buf,
+		     size_t len);
+
+/* gmem.c */
+long lvmm_create_gmem(struct lvmm_vm *vm, struct kvm_create_guest_memfd *args);
+struct file *lvmm_gmem_get(int fd);
+int lvmm_gmem_get_page(struct file *file, pgoff_t index,
+		       struct page **page);
+
+/* vcpu.c */
+int lvmm_create_vcpu(struct lvmm_vm *vm, u32 id);
+void lvmm_vcpu_free(struct lvmm_vcpu *vcpu);
+
+/* run.c */
+int lvmm_vcpu_run(struct lvmm_vcpu *vcpu);
+
+/* exits.c */
+int lvmm_handle_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
+int lvmm_complete_userspace_exit(struct lvmm_vcpu *vcpu);
+
+/* cpuid.c */
+int lvmm_cpuid_init(void);
+void lvmm_cpuid_exit(void);
+int lvmm_get_supported_cpuid(struct kvm_cpuid2 __user *ucpuid);
+void lvmm_vcpu_default_cpuid(struct lvmm_vcpu *vcpu);
+int lvmm_set_cpuid2(struct lvmm_vcpu *vcpu, struct kvm_cpuid2 __user *u);
+int lvmm_get_cpuid2(struct lvmm_vcpu *vcpu, struct kvm_cpuid2 __user *u);
+void lvmm_emulate_cpuid(struct lvmm_vcpu *vcpu);
+void lvmm_filter_cpuid(struct kvm_cpuid_entry2 *e);
+bool lvmm_xcr0_valid(u64 xcr0);
+extern u64 lvmm_host_xcr0;
+
+/* msr.c */
+int lvmm_emulate_rdmsr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
+int lvmm_emulate_wrmsr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
+
+/* guest_access.c: guest virtual memory, through the guest's page tables */
+int lvmm_gva_to_gpa(struct lvmm_vcpu *vcpu, u64 gva, bool write, u64 *gpa);
+int lvmm_read_guest_virt(struct lvmm_vcpu *vcpu, u64 gva, void *buf,
+			 size_t len);
+int lvmm_write_guest_virt(struct lvmm_vcpu *vcpu, u64 gva, const void *buf,
+			  size_t len);
+
+/* insn.c: instruction decoding */
+int lvmm_decode_mmio(const u8 *bytes, unsigned int avail, int mode,
+		     struct lvmm_mmio_insn *insn);
+int lvmm_skip_prefixes(const u8 *bytes, unsigned int avail, int mode);
+int lvmm_fetch_insn(struct lvmm_vcpu *vcpu, u8 *bytes, unsigned int len);
+int lvmm_skip_insn(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit,
+		   const u8 *opcode, unsigned int oplen);
+
+/* stats.c */
+int lvmm_vm_sysfs_add(struct lvmm_vm *vm);
+void lvmm_vm_sysfs_del(struct lvmm_vm *vm);
+int lvmm_vcpu_sysfs_add(struct lvmm_vcpu *vcpu);
+void lvmm_vcpu_sysfs_del(struct lvmm_vcpu *vcpu);
+int lvmm_stats_sysfs_init(void);
+void lvmm_stats_sysfs_exit(void);
+extern struct kobject *lvmm_kobj;
 
 #endif /* LVMM_H */

@@ -13,6 +13,21 @@
 
 const struct lvmm_arch_ops *lvmm_arch;
 
+unsigned int lvmm_max_vcpus = 64;
+module_param_named(max_vcpus, lvmm_max_vcpus, uint, 0444);
+MODULE_PARM_DESC(max_vcpus, "vCPUs per VM (default 64, at most 255)");
+
+unsigned int lvmm_max_slots = 64;
+module_param_named(max_slots, lvmm_max_slots, uint, 0444);
+MODULE_PARM_DESC(max_slots, "memory slots per VM (default 64, at most 512)");
+
+unsigned int lvmm_max_vms = 1024;
+module_param_named(max_vms, lvmm_max_vms, uint, 0444);
+MODULE_PARM_DESC(max_vms, "VMs at once, all processes together (default 1024)");
+
+/* struct kvm_run, then one page of port I/O data, as in KVM. */
+#define LVMM_VCPU_MMAP_SIZE	(2 * PAGE_SIZE)
+
 static long lvmm_dev_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
@@ -21,6 +36,16 @@ static long lvmm_dev_ioctl(struct file *file, unsigned int cmd,
 		if (arg)
 			return -EINVAL;
 		return KVM_API_VERSION;
+	case KVM_CREATE_VM:
+		return lvmm_create_vm(arg);
+	case KVM_CHECK_EXTENSION:
+		return lvmm_check_extension(arg);
+	case KVM_GET_VCPU_MMAP_SIZE:
+		if (arg)
+			return -EINVAL;
+		return LVMM_VCPU_MMAP_SIZE;
+	case KVM_GET_SUPPORTED_CPUID:
+		return lvmm_get_supported_cpuid((void __user *)arg);
 	default:
 		return -ENOTTY;
 	}
@@ -44,6 +69,14 @@ static int __init lvmm_init(void)
 {
 	int ret;
 
+	if (!lvmm_max_vcpus || lvmm_max_vcpus > LVMM_MAX_VCPUS ||
+	    !lvmm_max_slots || lvmm_max_slots > LVMM_MAX_SLOTS ||
+	    !lvmm_max_vms) {
+		pr_err("cannot load: max_vcpus must be 1-%d, max_slots 1-%d, max_vms at least 1\n",
+		       LVMM_MAX_VCPUS, LVMM_MAX_SLOTS);
+		return -EINVAL;
+	}
+
 	ret = lvmm_svm_ops.probe();
 	if (ret)
 		return ret;
@@ -53,9 +86,13 @@ static int __init lvmm_init(void)
 	if (ret)
 		return ret;
 
-	ret = lvmm_sysfs_init();
+	ret = lvmm_cpuid_init();
 	if (ret)
 		goto err_arch;
+
+	ret = lvmm_sysfs_init();
+	if (ret)
+		goto err_cpuid;
 
 	/* Last: once the node exists, userspace may call in. */
 	ret = misc_register(&lvmm_dev);
@@ -68,6 +105,8 @@ static int __init lvmm_init(void)
 
 err_sysfs:
 	lvmm_sysfs_exit();
+err_cpuid:
+	lvmm_cpuid_exit();
 err_arch:
 	lvmm_arch->exit();
 	return ret;
@@ -77,6 +116,7 @@ static void __exit lvmm_exit(void)
 {
 	misc_deregister(&lvmm_dev);
 	lvmm_sysfs_exit();
+	lvmm_cpuid_exit();
 	lvmm_arch->exit();
 }
 

@@ -15,7 +15,7 @@ struct lvmm_feature_attr {
 	u32 value;
 };
 
-static struct kobject *lvmm_kobj;
+struct kobject *lvmm_kobj;
 static struct kobject *features_kobj;
 static struct lvmm_feature_attr *feature_attrs;
 static struct attribute **feature_attr_list;
@@ -106,6 +106,8 @@ int lvmm_sysfs_init(void)
 	ret = sysfs_create_group(lvmm_kobj, &lvmm_group);
 	if (!ret)
 		ret = lvmm_sysfs_add_features();
+	if (!ret)
+		ret = lvmm_stats_sysfs_init();
 	if (ret)
 		lvmm_sysfs_exit();
 	return ret;
@@ -113,6 +115,7 @@ int lvmm_sysfs_init(void)
 
 void lvmm_sysfs_exit(void)
 {
+	lvmm_stats_sysfs_exit();
 	lvmm_sysfs_free_features();
 	kobject_put(lvmm_kobj);
 	lvmm_kobj = NULL;

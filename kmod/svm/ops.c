@@ -4,7 +4,7 @@
  */
 #include <linux/kernel.h>
 
-#include "../arch.h"
+#include "../lvmm.h"
 #include "svm.h"
 
 static struct lvmm_feature svm_features[] = {
@@ -41,4 +41,18 @@ const struct lvmm_arch_ops lvmm_svm_ops = {
 	.init		= svm_cpus_init,
 	.exit		= svm_cpus_exit,
 	.features	= svm_get_features,
+	.vm_init	= svm_vm_init,
+	.vm_destroy	= svm_vm_destroy,
+	.vcpu_create	= svm_vcpu_create,
+	.vcpu_destroy	= svm_vcpu_destroy,
+	.vcpu_enter	= svm_vcpu_enter,
+	.get_sregs	= svm_get_sregs,
+	.set_sregs	= svm_set_sregs,
+	.get_state	= svm_get_state,
+	.get_msr	= svm_get_msr,
+	.set_msr	= svm_set_msr,
+	.queue_exception = svm_queue_exception,
+	.map_gfn	= svm_map_gfn,
+	.unmap_gfns	= svm_unmap_gfns,
+	.exit_name	= svm_exit_name,
 };

@@ -5,13 +5,116 @@
 #ifndef LVMM_SVM_H
 #define LVMM_SVM_H
 
+#include <linux/percpu.h>
+#include <asm/svm.h>
+
 #include "features.h"
+
+struct lvmm_vcpu;
+struct lvmm_vm;
+struct lvmm_exit;
+struct lvmm_cpu_state;
+struct kvm_sregs;
 
 /* Found by svm_probe() at module load; read-only afterwards. */
 extern struct svm_caps svm_caps;
 
+/**
+ * struct svm_cpu - what one physical CPU needs to run guests
+ * @hsave:           host state save area named by MSR_VM_HSAVE_PA
+ * @host_vmcb:       VMSAVE/VMLOAD target for host state VMRUN does not switch
+ * @hsave_pa:        physical address of @hsave
+ * @host_vmcb_pa:    physical address of @host_vmcb
+ * @asid_generation: bumped each time this CPU's ASIDs are recycled
+ * @next_asid:       next unused ASID in this generation
+ *
+ * Touched only by the CPU it belongs to, with interrupts disabled.
+ */
+struct svm_cpu {
+	struct page *hsave;
+	struct page *host_vmcb;
+	u64 hsave_pa;
+	u64 host_vmcb_pa;
+	u64 asid_generation;
+	u32 next_asid;
+};
+
+DECLARE_PER_CPU(struct svm_cpu, svm_cpu);
+extern u32 svm_max_asid;
+
+/**
+ * struct svm_vcpu - a vCPU's SVM state
+ * @vmcb:            guest state and controls
+ * @vmcb_pa:         physical address of @vmcb
+ * @asid:            current ASID, valid on @asid_cpu in @asid_generation
+ * @asid_cpu:        CPU the ASID belongs to, -1 for none
+ * @asid_generation: generation of @asid_cpu the ASID is from
+ * @apic_base:       MSR_IA32_APICBASE as the guest sees it
+ * @dr:              guest DR0-DR3
+ * @dr6:             guest DR6
+ * @dr7:             guest DR7, never loaded into the VMCB
+ */
+struct svm_vcpu {
+	struct vmcb *vmcb;
+	u64 vmcb_pa;
+	u32 asid;
+	int asid_cpu;
+	u64 asid_generation;
+	u64 apic_base;
+	u64 dr[4];
+	u64 dr6;
+	u64 dr7;
+};
+
+/**
+ * struct svm_vm - a VM's SVM state
+ * @npt_root: top level (PML4) of the nested page table
+ */
+struct svm_vm {
+	u64 *npt_root;
+};
+
+#define to_svm(vcpu)	((struct svm_vcpu *)(vcpu)->arch)
+#define to_svm_vm(vm)	((struct svm_vm *)(vm)->arch)
+
 int svm_probe(void);
 int svm_cpus_init(void);
 void svm_cpus_exit(void);
+
+/* npt.c */
+int svm_vm_init(struct lvmm_vm *vm);
+void svm_vm_destroy(struct lvmm_vm *vm);
+int svm_map_gfn(struct lvmm_vm *vm, u64 gfn, u64 pfn, bool writable);
+void svm_unmap_gfns(struct lvmm_vm *vm, u64 gfn, u64 count);
+
+/* vmcb.c */
+extern u64 svm_iopm_pa;
+extern u64 svm_msrpm_pa;
+int svm_tables_init(void);
+void svm_tables_exit(void);
+int svm_vcpu_create(struct lvmm_vcpu *vcpu);
+void svm_vcpu_destroy(struct lvmm_vcpu *vcpu);
+void svm_get_sregs(struct lvmm_vcpu *vcpu, struct kvm_sregs *sregs);
+int svm_set_sregs(struct lvmm_vcpu *vcpu, const struct kvm_sregs *sregs);
+void svm_get_state(struct lvmm_vcpu *vcpu, struct lvmm_cpu_state *st);
+void svm_queue_exception(struct lvmm_vcpu *vcpu, u8 vector, bool has_error,
+			 u32 error);
+
+/* msr.c */
+int svm_get_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data);
+int svm_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data);
+
+/* run.c */
+int svm_vcpu_enter(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
+
+/* exit.c */
+void svm_decode_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
+const char *svm_exit_name(u32 code);
+
+/* dr.c */
+void svm_emulate_dr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
+
+/* vmenter.S */
+void __svm_vmrun(u64 vmcb_pa, u64 host_vmcb_pa, u64 *gprs);
 
 #endif /* LVMM_SVM_H */

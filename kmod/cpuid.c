@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * CPUID: the table a vCPU answers from, and lvmm's default one.
+ *
+ * KVM_SET_CPUID2 gives a vCPU its table; until then it uses the default,
+ * which is also what KVM_GET_SUPPORTED_CPUID reports: the host's CPUID with
+ * everything lvmm cannot virtualize hidden (SVM, VMX, MONITOR, the APIC
+ * features, performance monitoring, XSAVES), the hypervisor bit set, and
+ * leaf 0x40000000 carrying the signature "LVMMLVMMLVMM".
+ */
+#include <kunit/visibility.h>
+#include <linux/kvm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/cpufeature.h>
+#include <asm/fpu/xcr.h>
+#include <asm/processor.h>
+#include <asm/processor-flags.h>
+
+#include "lvmm.h"
+
+u64 lvmm_host_xcr0;
+static struct kvm_cpuid_entry2 *default_cpuid;
+static int nr_default_cpuid;
+
+#define LVMM_SIGNATURE_EBX	0x4d4d564c	/* "LVMM" */
+
+/* Leaf 1 */
+#define ECX_MONITOR	BIT(3)
+#define ECX_DS_CPL	BIT(4)
+#define ECX_VMX		BIT(5)
+#define ECX_SMX		BIT(6)
+#define ECX_EST		BIT(7)
+#define ECX_TM2		BIT(8)
+#define ECX_PDCM	BIT(15)
+#define ECX_X2APIC	BIT(21)
+#define ECX_TSC_DEADLINE BIT(24)
+#define ECX_OSXSAVE	BIT(27)
+#define ECX_HYPERVISOR	BIT(31)
+#define EDX_APIC	BIT(9)
+#define EDX_DS		BIT(21)
+#define EDX_ACPI	BIT(22)
+#define EDX_TM		BIT(29)
+#define EDX_PBE		BIT(31)
+/* Leaf 7.0 */
+#define EBX7_SGX	BIT(2)
+#define EBX7_TSC_ADJUST	BIT(1)
+#define EBX7_INTEL_PT	BIT(25)
+#define ECX7_WAITPKG	BIT(5)
+#define ECX7_SGX_LC	BIT(30)
+/* Leaf 0x80000001 */
+#define ECX81_SVM	BIT(2)
+#define ECX81_IBS	BIT(10)
+#define ECX81_SKINIT	BIT(12)
+#define ECX81_WDT	BIT(13)
+#define ECX81_LWP	BIT(15)
+#define ECX81_NODEID	BIT(19)
+#define ECX81_PERFCTR	BIT(23)
+#define ECX81_PERFCTR_NB BIT(24)
+#define ECX81_PERFCTR_LLC BIT(28)
+#define ECX81_MWAITX	BIT(29)
+
+/**
+ * lvmm_filter_cpuid - hide what lvmm cannot give a guest
+ * @e: one CPUID entry, as the host reports it; edited in place
+ */
+void lvmm_filter_cpuid(struct kvm_cpuid_entry2 *e)
+{
+	switch (e->function) {
+	case 1:
+		e->ecx &= ~(ECX_MONITOR | ECX_DS_CPL | ECX_VMX | ECX_SMX |
+			    ECX_EST | ECX_TM2 | ECX_PDCM | ECX_X2APIC |
+			    ECX_TSC_DEADLINE | ECX_OSXSAVE);
+		e->ecx |= ECX_HYPERVISOR;
+		e->edx &= ~(EDX_APIC | EDX_DS | EDX_ACPI | EDX_TM | EDX_PBE);
+		/* APIC ID and logical count are per vCPU; set at use. */
+		e->ebx &= 0xffff;
+		break;
+	case 5:		/* MONITOR/MWAIT */
+	case 6:		/* thermal and power */
+	case 0xa:	/* performance monitoring */
+		e->eax = e->ebx = e->ecx = e->edx = 0;
+		break;
+	case 7:
+		if (e->index == 0) {
+			e->eax = 0;	/* only subleaf 0 */
+			e->ebx &= ~(EBX7_SGX | EBX7_TSC_ADJUST | EBX7_INTEL_PT);
+			e->ecx &= ~(ECX7_WAITPKG | ECX7_SGX_LC);
+			e->edx = 0;
+		} else {
+			e->eax = e->ebx = e->ecx = e->edx = 0;
+		}
+		break;
+	case 0xd:
+		if (e->index == 0) {
+			e->eax &= lvmm_host_xcr0;
+			e->edx &= lvmm_host_xcr0 >> 32;
+		} else if (e->index == 1) {
+			e->eax &= ~BIT(3);	/* no XSAVES: no XSS support */
+			e->ecx = e->edx = 0;
+		}
+		break;
+	case 0x80000001:
+		e->ecx &= ~(ECX81_SVM | ECX81_IBS | ECX81_SKINIT | ECX81_WDT |
+			    ECX81_LWP | ECX81_NODEID | ECX81_PERFCTR |
+			    ECX81_PERFCTR_NB | ECX81_PERFCTR_LLC | ECX81_MWAITX);
+		break;
+	case 0x80000007:
+		e->eax = e->ebx = e->ecx = 0;
+		e->edx &= BIT(8);	/* invariant TSC only */
+		break;
+	case 0x80000008:
+		e->ebx = 0;
+		e->ecx &= 0xff;		/* core count, no APIC ID size */
+		e->edx = 0;
+		break;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(lvmm_filter_cpuid);
+
+/* Leaves of the default table, with the subleaves each one has. */
+static const struct {
+	u32 function;
+	u32 subleaves;
+} default_leaves[] = {
+	{ 0, 1 }, { 1, 1 }, { 2, 1 }, { 4, 4 }, { 5, 1 }, { 6, 1 }, { 7, 1 },
+	{ 0xa, 1 }, { 0xd, 3 },
+	{ 0x80000000, 1 }, { 0x80000001, 1 }, { 0x80000002, 1 },
+	{ 0x80000003, 1 }, { 0x80000004, 1 }, { 0x80000005, 1 },
+	{ 0x80000006, 1 }, { 0x80000007, 1 }, { 0x80000008, 1 },
+};
+
+static bool leaf_has_index(u32 function)
+{
+	return function == 4 || function == 7 || function == 0xd;
+}
+
+int lvmm_cpuid_init(void)
+{
+	u32 max_basic = cpuid_eax(0), max_ext = cpuid_eax(0x80000000);
+	struct kvm_cpuid_entry2 *e;
+	unsigned int i, j;
+
+	if (boot_cpu_has(X86_FEATURE_XSAVE))
+		lvmm_host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+
+	default_cpuid = kcalloc(LVMM_MAX_CPUID, sizeof(*default_cpuid),
+				GFP_KERNEL);
+	if (!default_cpuid)
+		return -ENOMEM;
+
+	max_basic = min_t(u32, max_basic, 0xd);
+	max_ext = min_t(u32, max_ext, 0x80000008);
+	for (i = 0; i < ARRAY_SIZE(default_leaves); i++) {
+		u32 f = default_leaves[i].function;
+
+		if (f < 0x80000000 ? f > max_basic : f > max_ext)
+			continue;
+		for (j = 0; j < default_leaves[i].subleaves; j++) {
+			e = &default_cpuid[nr_default_cpuid++];
+			e->function = f;
+			e->index = j;
+			if (leaf_has_index(f))
+				e->flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX;
+			cpuid_count(f, j, &e->eax, &e->ebx, &e->ecx, &e->edx);
+			if (f == 0)
+				e->eax = max_basic;
+			if (f == 0x80000000)
+				e->eax = max_ext;
+			lvmm_filter_cpuid(e);
+		}
+	}
+
+	e = &default_cpuid[nr_default_cpuid++];
+	e->function = 0x40000000;
+	e->eax = 0x40000001;
+	e->ebx = LVMM_SIGNATURE_EBX;
+	e->ecx = LVMM_SIGNATURE_EBX;
+	e->edx = LVMM_SIGNATURE_EBX;
+	e = &default_cpuid[nr_default_cpuid++];
+	e->function = 0x40000001;	/* no paravirtual features */
+	return 0;
+}
+
+void lvmm_cpuid_exit(void)
+{
+	kfree(default_cpuid);
+	default_cpuid = NULL;
+	nr_default_cpuid = 0;
+}
+
+/* XCR0 a guest may set: a subset of the host's, architecturally valid. */
+bool lvmm_xcr0_valid(u64 xcr0)
+{
+	if (!(xcr0 & XFEATURE_MASK_FP) || (xcr0 & ~lvmm_host_xcr0))
+		return false;
+	if ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE))
+		return false;
+	if (!(xcr0 & XFEATURE_MASK_BNDREGS) != !(xcr0 & XFEATURE_MASK_BNDCSR))
+		return false;
+	if (xcr0 & XFEATURE_MASK_AVX512) {
+		if ((xcr0 & XFEATURE_MASK_AVX512) != XFEATURE_MASK_AVX512 ||
+		    !(xcr0 & XFEATURE_MASK_YMM))
+			return false;
+	}
+	return true;
+}
+
+void lvmm_vcpu_default_cpuid(struct lvmm_vcpu *vcpu)
+{
+	int i;
+
+	memcpy(vcpu->cpuid, default_cpuid,
+	       nr_default_cpuid * sizeof(*default_cpuid));
+	vcpu->nr_cpuid = nr_default_cpuid;
+	for (i = 0; i < vcpu->nr_cpuid; i++)
+		if (vcpu->cpuid[i].function == 1)
+			vcpu->cpuid[i].ebx |= vcpu->id << 24 | 1 << 16;
+}
+
+int lvmm_get_supported_cpuid(struct kvm_cpuid2 __user *u)
+{
+	struct kvm_cpuid2 hdr;
+
+	if (copy_from_user(&hdr, u, sizeof(hdr)))
+		return -EFAULT;
+	if (hdr.nent < nr_default_cpuid) {
+		hdr.nent = nr_default_cpuid;
+		if (copy_to_user(u, &hdr, sizeof(hdr)))
+			return -EFAULT;
+		return -E2BIG;
+	}
+	hdr.nent = nr_default_cpuid;
+	if (copy_to_user(u, &hdr, sizeof(hdr)) ||
+	    copy_to_user(u->entries, default_cpuid,
+			 nr_default_cpuid * sizeof(*default_cpuid)))
+		return -EFAULT;
+	return 0;
+}
+
+int lvmm_set_cpuid2(struct lvmm_vcpu *vcpu, struct kvm_cpuid2 __user *u)
+{
+	struct kvm_cpuid_entry2 *entries;
+	struct kvm_cpuid2 hdr;
+
+	if (copy_from_user(&hdr, u, sizeof(hdr)))
+		return -EFAULT;
+	if (hdr.nent > LVMM_MAX_CPUID)
+		return -E2BIG;
+	entries = memdup_array_user(u->entries, hdr.nent, sizeof(*entries));
+	if (IS_ERR(entries))
+		return PTR_ERR(entries);
+	memcpy(vcpu->cpuid, entries, hdr.nent * sizeof(*entries));
+	vcpu->nr_cpuid = hdr.nent;
+	kfree(entries);
+	return 0;
+}
+
+int lvmm_get_cpuid2(struct lvmm_vcpu *vcpu, struct kvm_cpuid2 __user *u)
+{
+	struct kvm_cpuid2 hdr;
+
+	if (copy_from_user(&hdr, u, sizeof(hdr)))
+		return -EFAULT;
+	if (hdr.nent < vcpu->nr_cpuid) {
+		hdr.nent = vcpu->nr_cpuid;
+		if (copy_to_user(u, &hdr, sizeof(hdr)))
+			return -EFAULT;
+		return -E2BIG;
+	}
+	hdr.nent = vcpu->nr_cpuid;
+	if (copy_to_user(u, &hdr, sizeof(hdr)) ||
+	    copy_to_user(u->entries, vcpu->cpuid,
+			 vcpu->nr_cpuid * sizeof(*vcpu->cpuid)))
+		return -EFAULT;
+	return 0;
+}
+
+static struct kvm_cpuid_entry2 *find_entry(struct lvmm_vcpu *vcpu, u32 f,
+					   u32 index)
+{
+	int i;
+
+	for (i = 0; i < vcpu->nr_cpuid; i++) {
+		struct kvm_cpuid_entry2 *e = &vcpu->cpuid[i];
+
+		if (e->function == f &&
+		    (!(e->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX) ||
+		     e->index == index))
+			return e;
+	}
+	return NULL;
+}
+
+/* CPUID: from the table; leaves it lacks read as zeros, as on AMD. */
+void lvmm_emulate_cpuid(struct lvmm_vcpu *vcpu)
+{
+	u32 f = vcpu->gpr[RAX], index = vcpu->gpr[RCX];
+	struct kvm_cpuid_entry2 *e = find_entry(vcpu, f, index);
+	u32 eax = 0, ebx = 0, ecx = 0, edx = 0;
+
+	if (e) {
+		eax = e->eax;
+		ebx = e->ebx;
+		ecx = e->ecx;
+		edx = e->edx;
+		/* OSXSAVE mirrors the guest's CR4, as on hardware. */
+		if (f == 1 && (ecx & BIT(26))) {
+			struct lvmm_cpu_state st;
+
+			lvmm_arch->get_state(vcpu, &st);
+			if (st.cr4 & X86_CR4_OSXSAVE)
+				ecx |= ECX_OSXSAVE;
+			else
+				ecx &= ~ECX_OSXSAVE;
+		}
+	}
+	vcpu->gpr[RAX] = eax;
+	vcpu->gpr[RBX] = ebx;
+	vcpu->gpr[RCX] = ecx;
+	vcpu->gpr[RDX] = edx;
+}

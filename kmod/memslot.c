@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Memory slots: which host page backs a guest frame.
+ *
+ * A slot is backed either by module-owned memory (gmem.c), or by the VMM's
+ * anonymous memory, pinned page by page as the guest first touches it and
+ * unpinned when the slot goes away. Guest-physical addresses outside every
+ * slot are MMIO.
+ */
+#include <linux/file.h>
+#include <linux/highmem.h>
+#include <linux/kvm.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "lvmm.h"
+
+/* Guest-physical addresses the 4-level nested page table can map. */
+#define LVMM_GPA_BITS		48
+#define LVMM_SLOT_FLAGS		(KVM_MEM_READONLY | KVM_MEM_GUEST_MEMFD)
+
+static struct lvmm_slot *lvmm_find_slot(struct lvmm_vm *vm, u64 gfn)
+{
+	struct lvmm_slot *slot;
+	unsigned long id;
+
+	xa_for_each(&vm->slots, id, slot)
+		if (gfn >= slot->base_gfn && gfn - slot->base_gfn < slot->npages)
+			return slot;
+	return NULL;
+}
+
+static void lvmm_slot_free(struct lvmm_slot *slot)
+{
+	struct page *page;
+	unsigned long off;
+
+	xa_for_each(&slot->pinned, off, page)
+		unpin_user_page(page);
+	xa_destroy(&slot->pinned);
+	if (slot->gmem)
+		fput(slot->gmem);
+	kfree(slot);
+}
+
+/* Take a slot out of the guest's view, then free it. Under vm->lock. */
+static void lvmm_delete_slot(struct lvmm_vm *vm, struct lvmm_slot *slot)
+{
+	down_write(&vm->slots_lock);
+	xa_erase(&vm->slots, slot->id);
+	vm->nr_slots--;
+	mutex_lock(&vm->mmu_lock);
+	lvmm_arch->unmap_gfns(vm, slot->base_gfn, slot->npages);
+	mutex_unlock(&vm->mmu_lock);
+	lvmm_vm_flush_tlbs(vm);
+	up_write(&vm->slots_lock);
+	lvmm_slot_free(slot);
+}
+
+void lvmm_free_slots(struct lvmm_vm *vm)
+{
+	struct lvmm_slot *slot;
+	unsigned long id;
+
+	xa_for_each(&vm->slots, id, slot)
+		lvmm_slot_free(slot);
+	xa_destroy(&vm->slots);
+}
+
+static int lvmm_check_region(const struct kvm_userspace_memory_region2 *mem)
+{
+	u64 size = mem->memory_size, gpa = mem->guest_phys_addr;
+
+	if (mem->flags & ~LVMM_SLOT_FLAGS)
+		return -EINVAL;
+	if ((mem->slot >> 16) || (mem->slot & 0xffff) >= lvmm_max_slots)
+		return -EINVAL;
+	if (!PAGE_ALIGNED(size) || !PAGE_ALIGNED(gpa))
+		return -EINVAL;
+	if (gpa >= BIT_ULL(LVMM_GPA_BITS) || size > BIT_ULL(LVMM_GPA_BITS) - gpa)
+		return -EINVAL;
+	if (!(mem->flags & KVM_MEM_GUEST_MEMFD) && size &&
+	    (!PAGE_ALIGNED(mem->userspace_addr) ||
+	     !access_ok((void __user *)(unsigned long)mem->userspace_addr, size)))
+		return -EINVAL;
+	if ((mem->flags & KVM_MEM_GUEST_MEMFD) &&
+	    !PAGE_ALIGNED(mem->guest_memfd_offset))
+		return -EINVAL;
+	return 0;
+}
+
+static bool lvmm_overlaps(struct lvmm_vm *vm, u64 gfn, u64 npages, u32 skip)
+{
+	struct lvmm_slot *slot;
+	unsigned long id;
+
+	xa_for_each(&vm->slots, id, slot)
+		if (id != skip && gfn < slot->base_gfn + slot->npages &&
+		    slot->base_gfn < gfn + npages)
+			return true;
+	return false;
+}
+
+static int lvmm_create_slot(struct lvmm_vm *vm,
+			    const struct kvm_userspace_memory_region2 *mem)
+{
+	u64 npages = mem->memory_size >> PAGE_SHIFT;
+	struct lvmm_slot *slot;
+	int ret;
+
+	if (vm->nr_slots >= lvmm_max_slots)
+		return -ENOSPC;
+	if (lvmm_overlaps(vm, mem->guest_phys_addr >> PAGE_SHIFT, npages, ~0u))
+		return -EEXIST;
+
+	slot = kzalloc(sizeof(*slot), GFP_KERNEL_ACCOUNT);
+	if (!slot)
+		return -ENOMEM;
+	slot->id = mem->slot;
+	slot->flags = mem->flags;
+	slot->base_gfn = mem->guest_phys_addr >> PAGE_SHIFT;
+	slot->npages = npages;
+	slot->hva = mem->userspace_addr;
+	xa_init(&slot->pinned);
+
+	if (mem->flags & KVM_MEM_GUEST_MEMFD) {
+		slot->gmem = lvmm_gmem_get(mem->guest_memfd);
+		if (IS_ERR(slot->gmem)) {
+			ret = PTR_ERR(slot->gmem);
+			kfree(slot);
+			return ret;
+		}
+		slot->gmem_pgoff = mem->guest_memfd_offset >> PAGE_SHIFT;
+		if (mem->guest_memfd_offset + mem->memory_size >
+		    i_size_read(file_inode(slot->gmem))) {
+			fput(slot->gmem);
+			kfree(slot);
+			return -EINVAL;
+		}
+	}
+
+	down_write(&vm->slots_lock);
+	ret = xa_insert(&vm->slots, slot->id, slot, GFP_KERNEL_ACCOUNT);
+	if (!ret)
+		vm->nr_slots++;
+	up_write(&vm->slots_lock);
+	if (ret) {
+		lvmm_slot_free(slot);
+		return ret;
+	}
+	return 0;
+}
+
+int lvmm_set_memory_region(struct lvmm_vm *vm,
+			   const struct kvm_userspace_memory_region2 *mem)
+{
+	struct lvmm_slot *old;
+	int ret;
+
+	ret = lvmm_check_region(mem);
+	if (ret)
+		return ret;
+
+	mutex_lock(&vm->lock);
+	old = xa_load(&vm->slots, mem->slot);
+	if (!mem->memory_size) {
+		if (old)
+			lvmm_delete_slot(vm, old);
+		else
+			ret = -EINVAL;
+	} else if (old) {
+		/* Only the flags of a slot may change; not where it is. */
+		if (old->base_gfn != mem->guest_phys_addr >> PAGE_SHIFT ||
+		    old->npages != mem->memory_size >> PAGE_SHIFT ||
+		    ((old->flags ^ mem->flags) & KVM_MEM_GUEST_MEMFD) ||
+		    (!old->gmem && old->hva != mem->userspace_addr)) {
+			ret = -EINVAL;
+		} else if (old->flags != mem->flags) {
+			down_write(&vm->slots_lock);
+			old->flags = mem->flags;
+			mutex_lock(&vm->mmu_lock);
+			lvmm_arch->unmap_gfns(vm, old->base_gfn, old->npages);
+			mutex_unlock(&vm->mmu_lock);
+			lvmm_vm_flush_tlbs(vm);
+			up_write(&vm->slots_lock);
+		}
+	} else {
+		ret = lvmm_create_slot(vm, mem);
+	}
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
+/* The anonymous page behind @off of @slot, pinned on first use. */
+static int lvmm_slot_pin(struct lvmm_vm *vm, struct lvmm_slot *slot, u64 off,
+			 struct page **page)
+{
+	unsigned int gup = FOLL_LONGTERM;
+	struct page *p, *old;
+	int ret;
+
+	p = xa_load(&slot->pinned, off);
+	if (p) {
+		*page = p;
+		return 0;
+	}
+	if (!(slot->flags & KVM_MEM_READONLY))
+		gup |= FOLL_WRITE;
+	ret = pin_user_pages_fast(slot->hva + (off << PAGE_SHIFT), 1, gup, &p);
+	if (ret != 1)
+		return ret < 0 ? ret : -EFAULT;
+
+	mutex_lock(&vm->mmu_lock);
+	old = xa_cmpxchg(&slot->pinned, off, NULL, p, GFP_KERNEL_ACCOUNT);
+	mutex_unlock(&vm->mmu_lock);
+	if (xa_is_err(old)) {
+		unpin_user_page(p);
+		return xa_err(old);
+	}
+	if (old) {
+		/* Another vCPU pinned it first. */
+		unpin_user_page(p);
+		p = old;
+	}
+	*page = p;
+	return 0;
+}
+
+/**
+ * lvmm_gfn_to_page - the host page backing a guest frame
+ * @vm:       the VM; the caller holds vm->slots_lock for reading
+ * @gfn:      guest frame number
+ * @write:    the access is a write
+ * @page:     set to the page, which stays valid while the slot exists
+ * @writable: set to whether the guest may write it
+ *
+ * Return: 0; -ENOENT outside every slot (MMIO), or when writing a read-only
+ * slot; another negative errno when the backing cannot be had.
+ */
+int lvmm_gfn_to_page(struct lvmm_vm *vm, u64 gfn, bool write,
+		     struct page **page, bool *writable)
+{
+	struct lvmm_slot *slot = lvmm_find_slot(vm, gfn);
+	u64 off;
+
+	if (!slot)
+		return -ENOENT;
+	*writable = !(slot->flags & KVM_MEM_READONLY);
+	if (write && !*writable)
+		return -ENOENT;
+	off = gfn - slot->base_gfn;
+	if (slot->gmem)
+		return lvmm_gmem_get_page(slot->gmem, slot->gmem_pgoff + off,
+					  page);
+	return lvmm_slot_pin(vm, slot, off, page);
+}
+
+static int lvmm_copy_guest(struct lvmm_vm *vm, u64 gpa, void *buf,
+			   size_t len, bool write)
+{
+	int ret = 0;
+
+	down_read(&vm->slots_lock);
+	while (len) {
+		size_t off = offset_in_page(gpa);
+		size_t n = min_t(size_t, len, PAGE_SIZE - off);
+		struct page *page;
+		bool writable;
+		void *va;
+
+		ret = lvmm_gfn_to_page(vm, gpa >> PAGE_SHIFT, write, &page,
+				       &writable);
+		if (ret)
+			break;
+		va = kmap_local_page(page);
+		if (write)
+			memcpy(va + off, buf, n);
+		else
+			memcpy(buf, va + off, n);
+		kunmap_local(va);
+		gpa += n;
+		buf += n;
+		len -= n;
+	}
+	up_read(&vm->slots_lock);
+	return ret ? -EFAULT : 0;
+}
+
+int lvmm_read_guest(struct lvmm_vm *vm, u64 gpa, void *buf, size_t len)
+{
+	return lvmm_copy_guest(vm, gpa, buf, len, false);
+}
+
+int lvmm_write_guest(struct lvmm_vm *vm, u64 gpa, const void *buf, size_t len)
+{
+	return lvmm_copy_guest(vm, gpa, (void *)buf, len, true);
+}

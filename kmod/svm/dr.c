@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Debug registers: the hardware's are the host's (perf and ptrace use them),
+ * so every MOV to or from DR0-DR7 exits and works on shadow copies. The
+ * guest's DR7 is kept out of the VMCB, so guest breakpoints never arm the
+ * host's DR0-DR3; guest hardware breakpoints therefore do not fire.
+ */
+#include <asm/trapnr.h>
+
+#include "../lvmm.h"
+#include "svm.h"
+
+/* Decode "MOV reg, DRn" / "MOV DRn, reg" at RIP: the GPR and the length. */
+static int decode_mov_dr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit,
+			 int *gpr, u8 *len)
+{
+	struct lvmm_cpu_state st;
+	u8 insn[15];
+	int n, rex = 0;
+
+	if (svm_caps.decode_assists && (exit->info1 & BIT_ULL(63))) {
+		*gpr = exit->info1 & 15;
+		*len = 0;
+		return 0;
+	}
+	if (lvmm_fetch_insn(vcpu, insn, sizeof(insn)))
+		return -EFAULT;
+	svm_get_state(vcpu, &st);
+	n = lvmm_skip_prefixes(insn, sizeof(insn), st.mode);
+	if (n < 0 || n + 3 > (int)sizeof(insn))
+		return -EINVAL;
+	if (n > 0 && st.mode == LVMM_MODE_LONG64 && (insn[n - 1] & 0xf0) == 0x40)
+		rex = insn[n - 1];
+	if (insn[n] != 0x0f || (insn[n + 1] != 0x21 && insn[n + 1] != 0x23))
+		return -EINVAL;
+	*gpr = (insn[n + 2] & 7) | ((rex & 1) << 3);
+	*len = n + 3;
+	return 0;
+}
+
+void svm_emulate_dr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
+{
+	struct svm_vcpu *sv = to_svm(vcpu);
+	bool write = exit->hw_code >= SVM_EXIT_WRITE_DR0;
+	int dr = (exit->hw_code - SVM_EXIT_READ_DR0) & 7;
+	u8 len;
+	int gpr;
+
+	exit->reason = LVMM_EXIT_NONE;
+	if (sv->vmcb->save.cpl) {
+		svm_queue_exception(vcpu, X86_TRAP_GP, true, 0);
+		return;
+	}
+	if (decode_mov_dr(vcpu, exit, &gpr, &len)) {
+		exit->reason = LVMM_EXIT_UNKNOWN;
+		return;
+	}
+	if (dr == 4 || dr == 5) {
+		if (sv->vmcb->save.cr4 & X86_CR4_DE) {
+			svm_queue_exception(vcpu, X86_TRAP_UD, false, 0);
+			return;
+		}
+		dr += 2;
+	}
+
+	if (write) {
+		u64 val = vcpu->gpr[gpr];
+
+		if (dr < 4)
+			sv->dr[dr] = val;
+		else if (dr == 6)
+			sv->dr6 = (val & 0xffffefff) | 0xffff0ff0;
+		else
+			sv->dr7 = (val & 0xffffffff) | 0x400;
+	} else {
+		if (dr < 4)
+			vcpu->gpr[gpr] = sv->dr[dr];
+		else if (dr == 6)
+			vcpu->gpr[gpr] = sv->dr6;
+		else
+			vcpu->gpr[gpr] = sv->dr7;
+	}
+	vcpu->rip = exit->next_rip ? exit->next_rip : vcpu->rip + len;
+}

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * #VMEXIT dispatch: turn a VMCB exit code into a struct lvmm_exit for the
+ * core, or handle it right here when it is SVM business (the guest's own
+ * use of SVM instructions, reflected exceptions, debug registers).
+ *
+ * One table, read top to bottom: exit code -> handler.
+ */
+#include <asm/trapnr.h>
+
+#include "../lvmm.h"
+#include "svm.h"
+
+typedef void (*svm_exit_fn)(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
+
+static void exit_as(struct lvmm_exit *exit, enum lvmm_exit_reason reason)
+{
+	exit->reason = reason;
+}
+
+static void exit_intr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
+{
+	exit_as(exit, LVMM_EXIT_INTR);
+}
+
+static void exit_cpuid(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
+{
+	exit_as(exit, LVMM_EXIT_CPUID);
+}
+
+static void exit_hlt(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
+{
+	exit_as(exit, LVMM_EXIT_HLT);
+}
+
+static void exit_invd(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
+{
+	exit_as(exit, LVMM_EXIT_SKIP);
+}
+
+static void exit_xsetbv(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
+{
+	exit_as(exit, LVMM_EXIT_XSETBV);
+}
+
+static void exit_shutdown(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
+{
+	exit_as(exit, LVMM_EXIT_SHUTDOWN);
+}
+
+static void exit_msr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
+{
+	exit_as(exit, exit->info1 ? LVMM_EXIT_WRMSR : LVMM_EXIT_RDMSR);
+}
+
+/* EXITINFO1 of an IOIO intercept describes the access completely. */
+static void exit_ioio(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
+{
+	u32 info = exit->info1;
+
+	exit_as(exit, LVMM_EXIT_IO);
+	exit->io.port = info >> 16;
+	exit->io.in = info & SVM_IOIO_TYPE_MASK;
+	exit->io.string = info & SVM_IOIO_STR_MASK;
+	exit->io.rep = info & SVM_IOIO_REP_MASK;
+	exit->io.size = (info & SVM_IOIO_SIZE_MASK) >> SVM_IOIO_SIZE_SHIFT;
+	exit->io.addr_size = ((info & SVM_IOIO_ASIZE_MASK) >>
+			      SVM_IOIO_ASIZE_SHIFT) << 1;
+	/* IOIO always provides the next RIP, with or without NRIP save. */
+	exit->next_rip = exit->info2;
+}
+
+static void exit_npf(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
+{
+	exit_as(exit, LVMM_EXIT_NPF);
+	exit->npf.gpa = exit->info2;
+	exit->npf.present = exit->info1 & BIT(0);
+	exit->npf.write = exit->info1 & BIT(1);
+}
+
+/* Guests get no SVM of their own, and no MONITOR/MWAIT: #UD. */
+static void exit_ud(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
+{
+	svm_queue_exception(vcpu, X86_TRAP_UD, false, 0);
+	exit_as(exit, LVMM_EXIT_NONE);
+}
+
+/*
+ * #DB and #AC are intercepted only so that a guest cannot keep the CPU in
+ * an endless exception loop without exiting; each goes straight back.
+ */
+static void exit_reflect(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
+{
+	u8 vector = exit->hw_code - SVM_EXIT_EXCP_BASE;
+
+	svm_queue_exception(vcpu, vector, vector == X86_TRAP_AC, 0);
+	exit_as(exit, LVMM_EXIT_NONE);
+}
+
+static void exit_fail_entry(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
+{
+	exit_as(exit, LVMM_EXIT_FAIL_ENTRY);
+}
+
+static const svm_exit_fn svm_exit_handlers[] = {
+	[SVM_EXIT_EXCP_BASE + X86_TRAP_DB]	= exit_reflect,
+	[SVM_EXIT_EXCP_BASE + X86_TRAP_AC]	= exit_reflect,
+	[SVM_EXIT_INTR]				= exit_intr,
+	[SVM_EXIT_NMI]				= exit_intr,
+	[SVM_EXIT_SMI]				= exit_intr,
+	[SVM_EXIT_INIT]				= exit_intr,
+	[SVM_EXIT_CPUID]			= exit_cpuid,
+	[SVM_EXIT_INVD]				= exit_invd,
+	[SVM_EXIT_HLT]				= exit_hlt,
+	[SVM_EXIT_INVLPGA]			= exit_ud,
+	[SVM_EXIT_IOIO]				= exit_ioio,
+	[SVM_EXIT_MSR]				= exit_msr,
+	[SVM_EXIT_SHUTDOWN]			= exit_shutdown,
+	[SVM_EXIT_VMRUN]			= exit_ud,
+	[SVM_EXIT_VMMCALL]			= exit_ud,
+	[SVM_EXIT_VMLOAD]			= exit_ud,
+	[SVM_EXIT_VMSAVE]			= exit_ud,
+	[SVM_EXIT_STGI]				= exit_ud,
+	[SVM_EXIT_CLGI]				= exit_ud,
+	[SVM_EXIT_SKINIT]			= exit_ud,
+	[SVM_EXIT_MONITOR]			= exit_ud,
+	[SVM_EXIT_MWAIT]			= exit_ud,
+	[SVM_EXIT_MWAIT_COND]			= exit_ud,
+	[SVM_EXIT_XSETBV]			= exit_xsetbv,
+	[SVM_EXIT_RDPRU]			= exit_ud,
+};
+
+/*
+ * An event the CPU was delivering when the exit happened (say, a #PF whose
+ * stack page faulted in the NPT) must be delivered again on the next entry.
+ * Software interrupts and INT3/INTO are left out: RIP still points at the
+ * instruction, which raises them again.
+ */
+static void svm_requeue_event(struct vmcb *vmcb)
+{
+	u32 info = vmcb->control.exit_int_info;
+	u32 type = info & SVM_EXITINTINFO_TYPE_MASK;
+	u8 vector = info & SVM_EXITINTINFO_VEC_MASK;
+
+	if (!(info & SVM_EXITINTINFO_VALID))
+		return;
+	if (type == SVM_EXITINTINFO_TYPE_SOFT)
+		return;
+	if (type == SVM_EXITINTINFO_TYPE_EXEPT &&
+	    (vector == X86_TRAP_BP || vector == X86_TRAP_OF))
+		return;
+	vmcb->control.event_inj = info;
+	vmcb->control.event_inj_err = vmcb->control.exit_int_info_err;
+}
+
+void svm_decode_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
+{
+	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
+	struct vmcb_control_area *c = &vmcb->control;
+	u32 code = c->exit_code;	/* TCG stores SVM_EXIT_ERR as 32 bits */
+	svm_exit_fn fn = NULL;
+
+	memset(exit, 0, sizeof(*exit));
+	exit->hw_code = code;
+	exit->info1 = c->exit_info_1;
+	exit->info2 = c->exit_info_2;
+	if (svm_caps.nrips)
+		exit->next_rip = c->next_rip;
+	if (svm_caps.decode_assists && c->insn_len <= sizeof(exit->insn)) {
+		exit->insn_len = c->insn_len;
+		memcpy(exit->insn, c->insn_bytes, c->insn_len);
+	}
+
+	if (code == (u32)SVM_EXIT_ERR) {
+		exit_fail_entry(vcpu, exit);
+		return;
+	}
+	svm_requeue_event(vmcb);
+
+	if (code == SVM_EXIT_NPF) {
+		exit_npf(vcpu, exit);
+		return;
+	}
+	if (code >= SVM_EXIT_READ_DR0 && code <= SVM_EXIT_WRITE_DR0 + 7) {
+		svm_emulate_dr(vcpu, exit);
+		return;
+	}
+	if (code < ARRAY_SIZE(svm_exit_handlers))
+		fn = svm_exit_handlers[code];
+	if (fn)
+		fn(vcpu, exit);
+	else
+		exit_as(exit, LVMM_EXIT_UNKNOWN);
+}
+
+const char *svm_exit_name(u32 code)
+{
+	static const struct {
+		u32 code;
+		const char *name;
+	} names[] = { SVM_EXIT_REASONS };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i].code == code)
+			return names[i].name;
+	return "unknown";
+}

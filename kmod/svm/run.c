@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One guest entry: claim the CPU's SVM, pick an ASID, VMRUN, give SVM back.
+ *
+ * EFER.SVME is set here with interrupts off and cleared before they are
+ * enabled again, so lvmm never leaves SVM enabled on a CPU. If another
+ * hypervisor (kvm_amd) holds EFER.SVME on this CPU, lvmm does not enter:
+ * the two would share ASIDs, and neither could flush the other's TLB
+ * entries. Documentation/svm.rst explains the protocol.
+ */
+#include <linux/irqflags.h>
+#include <linux/sched/clock.h>
+#include <asm/fpu/xcr.h>
+#include <asm/msr.h>
+#include <asm/processor-flags.h>
+
+#include "../lvmm.h"
+#include "svm.h"
+
+static inline void svm_clgi(void)
+{
+	asm volatile("clgi" ::: "memory");
+}
+
+static inline void svm_stgi(void)
+{
+	asm volatile("stgi" ::: "memory");
+}
+
+static inline void svm_vmsave(u64 pa)
+{
+	asm volatile("vmsave %0" :: "a"(pa) : "memory");
+}
+
+/*
+ * Make this CPU's SVM ours until svm_release_cpu(). If MSR_VM_HSAVE_PA is
+ * not our page, another hypervisor enabled SVM here since lvmm last ran:
+ * its guests' TLB entries may carry any ASID, so open a new generation,
+ * which flushes all ASIDs at the next assignment.
+ */
+static void svm_claim_cpu(struct svm_cpu *sc, u64 efer)
+{
+	u64 hsave;
+
+	rdmsrl(MSR_VM_HSAVE_PA, hsave);
+	if (hsave != sc->hsave_pa) {
+		wrmsrl(MSR_VM_HSAVE_PA, sc->hsave_pa);
+		sc->asid_generation++;
+		sc->next_asid = svm_max_asid + 1;
+	}
+	wrmsrl(MSR_EFER, efer | EFER_SVME);
+}
+
+static void svm_release_cpu(u64 efer)
+{
+	/* GIF must be 1 before SVME goes, or NMIs and INIT stay blocked. */
+	svm_stgi();
+	wrmsrl(MSR_EFER, efer);
+}
+
+/*
+ * ASIDs are per CPU and handed out in generations: a new ASID in the current
+ * generation has no TLB entries, so taking one is a flush of this vCPU's
+ * translations. Running out opens a new generation and flushes all.
+ */
+static void svm_assign_asid(struct svm_vcpu *sv, struct svm_cpu *sc, int cpu,
+			    bool flush)
+{
+	struct vmcb_control_area *c = &sv->vmcb->control;
+
+	c->tlb_ctl = TLB_CONTROL_DO_NOTHING;
+	if (sv->asid_cpu == cpu && sv->asid_generation == sc->asid_generation) {
+		if (!flush)
+			return;
+		if (svm_caps.flush_by_asid) {
+			c->tlb_ctl = TLB_CONTROL_FLUSH_ASID;
+			return;
+		}
+	}
+	if (sc->next_asid > svm_max_asid) {
+		sc->asid_generation++;
+		sc->next_asid = 1;
+		c->tlb_ctl = TLB_CONTROL_FLUSH_ALL_ASID;
+	}
+	sv->asid = sc->next_asid++;
+	sv->asid_cpu = cpu;
+	sv->asid_generation = sc->asid_generation;
+	c->asid = sv->asid;
+}
+
+static void svm_load_guest_xcr0(struct lvmm_vcpu *vcpu, struct vmcb *vmcb)
+{
+	if ((vmcb->save.cr4 & X86_CR4_OSXSAVE) && vcpu->xcr0 != lvmm_host_xcr0)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
+}
+
+static void svm_load_lvmm_host_xcr0(struct lvmm_vcpu *vcpu, struct vmcb *vmcb)
+{
+	if ((vmcb->save.cr4 & X86_CR4_OSXSAVE) && vcpu->xcr0 != lvmm_host_xcr0)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, lvmm_host_xcr0);
+}
+
+int svm_vcpu_enter(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
+{
+	struct svm_vcpu *sv = to_svm(vcpu);
+	struct vmcb *vmcb = sv->vmcb;
+	struct svm_cpu *sc;
+	bool flush;
+	u64 efer, t0;
+	int cpu, ret;
+
+	local_irq_disable();
+	ret = lvmm_vcpu_prepare_entry(vcpu, &flush);
+	if (ret) {
+		local_irq_enable();
+		return ret;
+	}
+
+	rdmsrl(MSR_EFER, efer);
+	if (efer & EFER_SVME) {
+		lvmm_vcpu_finish_entry(vcpu);
+		local_irq_enable();
+		exit->reason = LVMM_EXIT_BUSY;
+		/* The flush is still owed. */
+		if (flush)
+			set_bit(LVMM_REQ_TLB_FLUSH, &vcpu->requests);
+		return 0;
+	}
+
+	cpu = smp_processor_id();
+	sc = this_cpu_ptr(&svm_cpu);
+	svm_claim_cpu(sc, efer);
+	svm_assign_asid(sv, sc, cpu, flush);
+
+	vmcb->save.rax = vcpu->gpr[RAX];
+	vmcb->save.rsp = vcpu->gpr[RSP];
+	vmcb->save.rip = vcpu->rip;
+	vmcb->save.rflags = vcpu->rflags;
+	vmcb->control.clean = 0;
+	svm_load_guest_xcr0(vcpu, vmcb);
+
+	svm_clgi();
+	svm_vmsave(sc->host_vmcb_pa);
+	t0 = sched_clock();
+	/* GIF=0 keeps interrupts pending; the host's IF=1 lets them exit. */
+	raw_local_irq_enable();
+	__svm_vmrun(sv->vmcb_pa, sc->host_vmcb_pa, vcpu->gpr);
+	raw_local_irq_disable();
+	vcpu->stats.guest_ns += sched_clock() - t0;
+
+	svm_load_lvmm_host_xcr0(vcpu, vmcb);
+	svm_release_cpu(efer);
+
+	vcpu->gpr[RAX] = vmcb->save.rax;
+	vcpu->gpr[RSP] = vmcb->save.rsp;
+	vcpu->rip = vmcb->save.rip;
+	vcpu->rflags = vmcb->save.rflags;
+	vmcb->control.event_inj = 0;
+	lvmm_vcpu_finish_entry(vcpu);
+	local_irq_enable();
+
+	svm_decode_exit(vcpu, exit);
+	return 0;
+}

@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A VM: its file, its lifetime and the VM ioctls.
+ *
+ * The VM fd and every vCPU fd hold a reference on struct lvmm_vm; the VM is
+ * freed, with its vCPUs, slots and nested page tables, when the last of them
+ * is closed. A VM belongs to the process (mm) that created it: from any
+ * other process every VM and vCPU ioctl fails with -EIO, as with KVM.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/idr.h>
+#include <linux/kvm.h>
+#include <linux/module.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/uaccess.h>
+
+#include "lvmm.h"
+
+static DEFINE_IDA(lvmm_vm_ida);
+
+bool lvmm_vm_owned(struct lvmm_vm *vm)
+{
+	return vm->mm == current->mm;
+}
+
+static void lvmm_vm_free(struct kref *ref)
+{
+	struct lvmm_vm *vm = container_of(ref, struct lvmm_vm, ref);
+	int i;
+
+	lvmm_vm_sysfs_del(vm);
+	for (i = 0; i < lvmm_max_vcpus; i++)
+		if (vm->vcpus[i])
+			lvmm_vcpu_free(vm->vcpus[i]);
+	/* Page tables first: they point at the pages the slots hold. */
+	lvmm_arch->vm_destroy(vm);
+	lvmm_free_slots(vm);
+	mmdrop(vm->mm);
+	ida_free(&lvmm_vm_ida, vm->id);
+	kfree(vm->vcpus);
+	kfree(vm);
+	atomic_dec(&lvmm_stats.vms);
+}
+
+void lvmm_vm_put(struct lvmm_vm *vm)
+{
+	kref_put(&vm->ref, lvmm_vm_free);
+}
+
+static void lvmm_kick_noop(void *info)
+{
+}
+
+/*
+ * After a mapping was removed from the nested page table: every vCPU must
+ * flush its TLB before it enters again, and those in the guest right now
+ * must leave it. The IPI handler runs only once the target has exited (it
+ * runs the guest with interrupts off), so on return no vCPU can still use
+ * the old translation.
+ */
+void lvmm_vm_flush_tlbs(struct lvmm_vm *vm)
+{
+	cpumask_var_t cpus;
+	int i, me;
+
+	if (!zalloc_cpumask_var(&cpus, GFP_KERNEL)) {
+		/* No mask: kick everybody. */
+		for (i = 0; i < lvmm_max_vcpus; i++)
+			if (vm->vcpus[i])
+				set_bit(LVMM_REQ_TLB_FLUSH, &vm->vcpus[i]->requests);
+		smp_mb__after_atomic();
+		on_each_cpu(lvmm_kick_noop, NULL, 1);
+		return;
+	}
+	for (i = 0; i < lvmm_max_vcpus; i++) {
+		struct lvmm_vcpu *vcpu = READ_ONCE(vm->vcpus[i]);
+
+		if (!vcpu)
+			continue;
+		set_bit(LVMM_REQ_TLB_FLUSH, &vcpu->requests);
+		smp_mb__after_atomic();
+		if (READ_ONCE(vcpu->mode) == LVMM_IN_GUEST)
+			cpumask_set_cpu(READ_ONCE(vcpu->cpu), cpus);
+	}
+	me = get_cpu();
+	cpumask_clear_cpu(me, cpus);
+	smp_call_function_many(cpus, lvmm_kick_noop, NULL, true);
+	put_cpu();
+	free_cpumask_var(cpus);
+}
+
+int lvmm_check_extension(long ext)
+{
+	switch (ext) {
+	case KVM_CAP_USER_MEMORY:
+	case KVM_CAP_USER_MEMORY2:
+	case KVM_CAP_GUEST_MEMFD:
+	case KVM_CAP_SET_TSS_ADDR:
+	case KVM_CAP_SET_IDENTITY_MAP_ADDR:
+	case KVM_CAP_EXT_CPUID:
+	case KVM_CAP_IMMEDIATE_EXIT:
+	case KVM_CAP_READONLY_MEM:
+	case KVM_CAP_DESTROY_MEMORY_REGION_WORKS:
+	case KVM_CAP_JOIN_MEMORY_REGIONS_WORKS:
+	case KVM_CAP_INTERNAL_ERROR_DATA:
+		return 1;
+	case KVM_CAP_NR_VCPUS:
+		return min_t(unsigned int, num_online_cpus(), lvmm_max_vcpus);
+	case KVM_CAP_MAX_VCPUS:
+	case KVM_CAP_MAX_VCPU_ID:
+		return lvmm_max_vcpus;
+	case KVM_CAP_NR_MEMSLOTS:
+		return lvmm_max_slots;
+	case KVM_CAP_VM_TYPES:
+		return BIT(KVM_X86_DEFAULT_VM);
+	default:
+		return 0;
+	}
+}
+
+static long lvmm_vm_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	struct lvmm_vm *vm = file->private_data;
+	void __user *argp = (void __user *)arg;
+
+	if (!lvmm_vm_owned(vm))
+		return -EIO;
+
+	switch (cmd) {
+	case KVM_CREATE_VCPU:
+		return lvmm_create_vcpu(vm, arg);
+	case KVM_SET_USER_MEMORY_REGION: {
+		struct kvm_userspace_memory_region2 mem = {};
+
+		/* The old struct is a prefix of the new one. */
+		if (copy_from_user(&mem, argp,
+				   sizeof(struct kvm_userspace_memory_region)))
+			return -EFAULT;
+		if (mem.flags & KVM_MEM_GUEST_MEMFD)
+			return -EINVAL;
+		return lvmm_set_memory_region(vm, &mem);
+	}
+	case KVM_SET_USER_MEMORY_REGION2: {
+		struct kvm_userspace_memory_region2 mem;
+
+		if (copy_from_user(&mem, argp, sizeof(mem)))
+			return -EFAULT;
+		return lvmm_set_memory_region(vm, &mem);
+	}
+	case KVM_CREATE_GUEST_MEMFD: {
+		struct kvm_create_guest_memfd args;
+
+		if (copy_from_user(&args, argp, sizeof(args)))
+			return -EFAULT;
+		return lvmm_create_gmem(vm, &args);
+	}
+	case KVM_SET_TSS_ADDR:
+	case KVM_SET_IDENTITY_MAP_ADDR:
+		/* Real mode runs natively under SVM: nothing to set up. */
+		return 0;
+	case KVM_CHECK_EXTENSION:
+		return lvmm_check_extension(arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int lvmm_vm_release(struct inode *inode, struct file *file)
+{
+	lvmm_vm_put(file->private_data);
+	return 0;
+}
+
+static const struct file_operations lvmm_vm_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= lvmm_vm_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.release	= lvmm_vm_release,
+	.llseek		= noop_llseek,
+};
+
+long lvmm_create_vm(unsigned long type)
+{
+	struct lvmm_vm *vm;
+	int fd, ret;
+
+	if (type != KVM_X86_DEFAULT_VM)
+		return -EINVAL;
+	if (atomic_inc_return(&lvmm_stats.vms) > lvmm_max_vms) {
+		atomic_dec(&lvmm_stats.vms);
+		pr_warn_ratelimited("pid %d: VM limit (max_vms=%u) reached\n",
+				    task_pid_nr(current), lvmm_max_vms);
+		return -ENOSPC;
+	}
+
+	ret = -ENOMEM;
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	if (!vm)
+		goto err_count;
+	vm->vcpus = kcalloc(lvmm_max_vcpus, sizeof(*vm->vcpus),
+			    GFP_KERNEL_ACCOUNT);
+	if (!vm->vcpus)
+		goto err_free;
+	ret = ida_alloc(&lvmm_vm_ida, GFP_KERNEL);
+	if (ret < 0)
+		goto err_free;
+	vm->id = ret;
+
+	kref_init(&vm->ref);
+	mutex_init(&vm->lock);
+	init_rwsem(&vm->slots_lock);
+	xa_init(&vm->slots);
+	mutex_init(&vm->mmu_lock);
+	vm->mm = current->mm;
+	mmgrab(vm->mm);
+	vm->pid = task_tgid_nr(current);
+
+	ret = lvmm_arch->vm_init(vm);
+	if (ret)
+		goto err_mm;
+
+	ret = lvmm_vm_sysfs_add(vm);
+	if (ret) {
+		lvmm_vm_put(vm);
+		return ret;
+	}
+	atomic64_inc(&lvmm_stats.vms_created);
+
+	fd = anon_inode_getfd("lvmm-vm", &lvmm_vm_fops, vm, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		lvmm_vm_put(vm);
+	return fd;
+
+err_mm:
+	mmdrop(vm->mm);
+	ida_free(&lvmm_vm_ida, vm->id);
+err_free:
+	kfree(vm->vcpus);
+	kfree(vm);
+err_count:
+	atomic_dec(&lvmm_stats.vms);
+	return ret;
+}
