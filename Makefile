@@ -25,7 +25,7 @@ UAPI_HDRS := $(addprefix $(BUILD)/include/,linux/kvm.h linux/bits.h asm/kvm.h)
 HARNESS := $(BUILD)/include/kselftest_harness.h
 
 CLI_SRCS := $(wildcard userspace/*.c)
-SELFTEST_LIB := $(wildcard selftests/lib/*.c)
+SELFTEST_LIB := $(wildcard selftests/lib/*.c selftests/lib/*.S)
 SELFTEST_SRCS := $(wildcard selftests/*.c)
 SELFTESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(SELFTEST_SRCS))
 SELFTEST_SCRIPTS := $(wildcard selftests/*.sh)
@@ -80,7 +80,7 @@ selftests: $(SELFTESTS) $(patsubst selftests/%,$(BUILD)/selftests/%,$(SELFTEST_S
 $(BUILD)/selftests/%: selftests/%.c $(SELFTEST_LIB) $(wildcard selftests/lib/*.h) \
 		$(UAPI_HDRS) $(HARNESS) uapi/linux/lvmm.h
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -o $@ $< $(SELFTEST_LIB) $(USER_LDFLAGS)
+	$(CC) $(USER_CFLAGS) -Wno-sign-compare -Wno-clobbered -o $@ $< $(SELFTEST_LIB) $(USER_LDFLAGS)
 
 $(BUILD)/selftests/%.sh: selftests/%.sh
 	@mkdir -p $(@D)

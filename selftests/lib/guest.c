@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test guests: memory, processor mode and a recording run loop.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "guest.h"
+
+int have_device(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+int vm_create_gmem(struct vm *vm, size_t size)
+{
+	struct kvm_create_guest_memfd args = { .size = size };
+
+	return ioctl(vm->fd, KVM_CREATE_GUEST_MEMFD, &args);
+}
+
+/*
+ * lvmm's own memory (guest_memfd, mapped) unless the test or
+ * $LVMM_BACKING=anon asks for anonymous memory; KVM gets anonymous memory,
+ * since its guest_memfd cannot be mapped.
+ */
+void *vm_add_memory(struct vm *vm, uint32_t slot, uint64_t gpa, size_t size,
+		    enum backing backing)
+{
+	struct kvm_userspace_memory_region2 region;
+	const char *env = getenv("LVMM_BACKING");
+	void *mem;
+	int fd;
+
+	if (backing == BACKING_DEFAULT)
+		backing = strcmp(vm->device, KVM_DEV) && !(env && !strcmp(env, "anon")) ?
+			  BACKING_GMEM : BACKING_ANON;
+	if (backing == BACKING_ANON)
+		return vm_add_anon_memory(vm, slot, gpa, size);
+
+	fd = vm_create_gmem(vm, size);
+	if (fd < 0)
+		vmm_die("KVM_CREATE_GUEST_MEMFD of %zu bytes", size);
+	mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (mem == MAP_FAILED)
+		vmm_die("mmap guest_memfd");
+	region = (struct kvm_userspace_memory_region2){
+		.slot = slot,
+		.flags = KVM_MEM_GUEST_MEMFD,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (uintptr_t)mem,
+		.guest_memfd = fd,
+	};
+	vmm_ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION2, &region);
+	close(fd);	/* the slot and the mapping keep it */
+	return mem;
+}
+
+static void set_seg(struct kvm_segment *s, uint16_t sel, uint8_t type,
+		    int code64, int db)
+{
+	*s = (struct kvm_segment){
+		.base = 0, .limit = 0xffffffff, .selector = sel, .type = type,
+		.present = 1, .s = 1, .l = code64, .db = db, .g = 1,
+	};
+}
+
+static void setup_paging32(struct guest *g, struct kvm_sregs *sregs);
+static void setup_long64(struct guest *g, struct kvm_sregs *sregs);
+static void guest_set_cpuid(struct vcpu *vcpu);
+
+static void setup_paging32(struct guest *g, struct kvm_sregs *sregs)
+{
+	uint32_t *pd = (uint32_t *)(g->mem + GUEST_PT);
+	uint32_t *pt0 = (uint32_t *)(g->mem + GUEST_PT + 0x1000);
+	uint32_t *pt1 = (uint32_t *)(g->mem + GUEST_PT + 0x2000);
+	int i;
+
+	/* 0-2 MiB identity; VA 0x80000000 -> PA GUEST_DATA. */
+	for (i = 0; i < 512; i++)
+		pt0[i] = (i << 12) | 3;
+	pd[0] = (GUEST_PT + 0x1000) | 3;
+	pt1[0] = GUEST_DATA | 3;
+	pd[0x80000000 >> 22] = (GUEST_PT + 0x2000) | 3;
+	sregs->cr3 = GUEST_PT;
+	sregs->cr0 |= 0x80000000;
+}
+
+static void setup_long64(struct guest *g, struct kvm_sregs *sregs)
+{
+	uint64_t *pml4 = (uint64_t *)(g->mem + GUEST_PT);
+	uint64_t *pdpt = (uint64_t *)(g->mem + GUEST_PT + 0x1000);
+	int i, j;
+
+	/* 0-4 GiB identity in 2 MiB pages: MMIO at 3 GiB is reachable. */
+	pml4[0] = (GUEST_PT + 0x1000) | 3;
+	for (i = 0; i < 4; i++) {
+		uint64_t *pd = (uint64_t *)(g->mem + GUEST_PT + 0x2000 + i * 0x1000);
+
+		pdpt[i] = (GUEST_PT + 0x2000 + i * 0x1000) | 3;
+		for (j = 0; j < 512; j++)
+			pd[j] = ((uint64_t)i << 30) | ((uint64_t)j << 21) | 0x83;
+	}
+	sregs->cr3 = GUEST_PT;
+	sregs->cr4 = 0x620;		/* PAE, OSFXSR, OSXMMEXCPT */
+	sregs->cr0 = 0x80050033;	/* PG, WP, NE, ET, MP, PE */
+	sregs->efer = 0x500;		/* LME, LMA */
+	set_seg(&sregs->cs, 8, 11, 1, 0);
+	set_seg(&sregs->ds, 16, 3, 0, 1);
+	sregs->es = sregs->fs = sregs->gs = sregs->ss = sregs->ds;
+}
+
+static void guest_set_cpuid(struct vcpu *vcpu)
+{
+	struct kvm_cpuid2 *cpuid;
+	int n = 100;
+
+	for (;;) {
+		cpuid = calloc(1, sizeof(*cpuid) + n * sizeof(cpuid->entries[0]));
+		cpuid->nent = n;
+		if (!ioctl(vcpu->vm->sys_fd, KVM_GET_SUPPORTED_CPUID, cpuid))
+			break;
+		if (errno != E2BIG)
+			vmm_die("KVM_GET_SUPPORTED_CPUID");
+		free(cpuid);
+		n *= 2;
+	}
+	vmm_ioctl(vcpu->fd, KVM_SET_CPUID2, cpuid);
+	free(cpuid);
+}
+
+int guest_no_cpuid;
+
+static void guest_setup_vcpu(struct guest *g, struct vcpu *vcpu)
+{
+	enum guest_mode mode = g->mode;
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+
+	/* KVM on AMD wants CPUID (with LM) before long-mode SREGS. */
+	if (!guest_no_cpuid)
+		guest_set_cpuid(vcpu);
+
+	vmm_ioctl(vcpu->fd, KVM_GET_SREGS, &sregs);
+	switch (mode) {
+	case MODE_REAL:
+		sregs.cs.base = 0;
+		sregs.cs.selector = 0;
+		break;
+	case MODE_PAGING32:
+	case MODE_PROT32:
+		sregs.cr0 = 0x11;	/* PE, ET */
+		set_seg(&sregs.cs, 8, 11, 0, 1);
+		set_seg(&sregs.ds, 16, 3, 0, 1);
+		sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
+		if (mode == MODE_PAGING32)
+			setup_paging32(g, &sregs);
+		break;
+	case MODE_LONG64:
+		setup_long64(g, &sregs);
+		break;
+	}
+	vmm_ioctl(vcpu->fd, KVM_SET_SREGS, &sregs);
+
+	memset(&regs, 0, sizeof(regs));
+	regs.rip = GUEST_CODE;
+	regs.rflags = 2;
+	regs.rsp = mode == MODE_REAL ? 0xf000 : GUEST_STACK;
+	vmm_ioctl(vcpu->fd, KVM_SET_REGS, &regs);
+}
+
+struct vcpu *guest_add_vcpu(struct guest *g, int id)
+{
+	struct vcpu *vcpu = vcpu_create(g->vm, id);
+
+	guest_setup_vcpu(g, vcpu);
+	return vcpu;
+}
+
+struct guest *guest_create(const char *device, enum guest_mode mode,
+			   struct guest_prog prog, enum backing backing)
+{
+	struct guest *g = calloc(1, sizeof(*g));
+
+	if (!g)
+		vmm_die("calloc");
+	g->mode = mode;
+	g->vm = vm_create(device);
+	g->mem = vm_add_memory(g->vm, 0, 0, GUEST_MEM_SIZE, backing);
+	memcpy(g->mem + GUEST_CODE, prog.code, prog.len);
+	g->vcpu = vcpu_create(g->vm, 0);
+	guest_setup_vcpu(g, g->vcpu);
+	return g;
+}
+
+void guest_destroy(struct guest *g)
+{
+	vcpu_destroy(g->vcpu);
+	vm_destroy(g->vm);
+	free(g);
+}
+
+void guest_get_regs(struct guest *g, struct kvm_regs *regs)
+{
+	vmm_ioctl(g->vcpu->fd, KVM_GET_REGS, regs);
+}
+
+void guest_set_regs(struct guest *g, const struct kvm_regs *regs)
+{
+	vmm_ioctl(g->vcpu->fd, KVM_SET_REGS, (void *)regs);
+}
+
+uint64_t guest_read_value(uint32_t seq, uint64_t addr)
+{
+	return 0x0102030405060708ULL * (seq + 1) ^ (addr << 3);
+}
+
+static void record(struct guest *g, const struct exit_rec *rec)
+{
+	if (g->nexits < MAX_EXITS)
+		g->exits[g->nexits] = *rec;
+	g->nexits++;
+}
+
+static void handle_io(struct guest *g, struct exit_rec *rec)
+{
+	struct kvm_run *run = g->vcpu->run;
+	uint8_t *data = (uint8_t *)run + run->io.data_offset;
+	size_t bytes = (size_t)run->io.size * run->io.count, i;
+
+	rec->port = run->io.port;
+	rec->dir = run->io.direction;
+	rec->size = run->io.size;
+	rec->count = run->io.count;
+	if (run->io.direction == KVM_EXIT_IO_OUT) {
+		memcpy(&rec->data, data, bytes < 8 ? bytes : 8);
+		if (run->io.port == CONSOLE_PORT) {
+			for (i = 0; i < bytes && g->console_len < sizeof(g->console) - 1; i++)
+				g->console[g->console_len++] = data[i];
+		} else if (g->out_len + bytes <= sizeof(g->out_data)) {
+			memcpy(g->out_data + g->out_len, data, bytes);
+			g->out_len += bytes;
+		}
+	} else {
+		for (i = 0; i < bytes; i++)
+			data[i] = guest_read_value(g->seq, run->io.port + i);
+		memcpy(&rec->data, data, bytes < 8 ? bytes : 8);
+		g->seq++;
+	}
+}
+
+static void handle_mmio(struct guest *g, struct exit_rec *rec)
+{
+	struct kvm_run *run = g->vcpu->run;
+	uint64_t v;
+
+	rec->addr = run->mmio.phys_addr;
+	rec->len = run->mmio.len;
+	rec->is_write = run->mmio.is_write;
+	if (run->mmio.is_write) {
+		memcpy(&rec->data, run->mmio.data, run->mmio.len);
+	} else {
+		v = guest_read_value(g->seq++, run->mmio.phys_addr);
+		memcpy(run->mmio.data, &v, sizeof(v));
+		rec->data = 0;
+		memcpy(&rec->data, &v, run->mmio.len);
+	}
+}
+
+uint32_t guest_run(struct guest *g)
+{
+	struct kvm_run *run = g->vcpu->run;
+
+	for (;;) {
+		struct exit_rec rec = {};
+
+		vcpu_run(g->vcpu);
+		rec.reason = run->exit_reason;
+		switch (run->exit_reason) {
+		case KVM_EXIT_IO:
+			handle_io(g, &rec);
+			record(g, &rec);
+			continue;
+		case KVM_EXIT_MMIO:
+			handle_mmio(g, &rec);
+			record(g, &rec);
+			continue;
+		default:
+			record(g, &rec);
+			return run->exit_reason;
+		}
+	}
+}

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A test guest: one VM with one memory slot and one vCPU in a chosen mode,
+ * running a program from guest_code.S, with every exit recorded so that a
+ * run on lvmm can be compared with the same run on KVM.
+ */
+#ifndef LVMM_SELFTEST_GUEST_H
+#define LVMM_SELFTEST_GUEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vmm.h"
+
+#define GUEST_CODE	0x1000
+#define GUEST_DATA	0x20000
+#define GUEST_PT	0x10000
+#define GUEST_STACK	0x1ff000
+#define GUEST_MEM_SIZE	(2UL << 20)
+#define GUEST_MMIO	0xc0000000UL	/* no slot there */
+#define CONSOLE_PORT	0xe9
+
+enum guest_mode { MODE_REAL, MODE_PROT32, MODE_PAGING32, MODE_LONG64 };
+enum backing { BACKING_DEFAULT, BACKING_ANON, BACKING_GMEM };
+
+#define GUEST_PROG(name) ({						\
+	extern const uint8_t name##_start[], name##_end[];		\
+	(struct guest_prog){ name##_start, name##_end - name##_start };	\
+})
+
+struct guest_prog {
+	const uint8_t *code;
+	size_t len;
+};
+
+/* One exit, as much of it as the comparison with KVM needs. */
+struct exit_rec {
+	uint32_t reason;
+	uint16_t port;
+	uint8_t dir;
+	uint8_t size;
+	uint32_t count;
+	uint64_t addr;
+	uint32_t len;
+	uint8_t is_write;
+	uint64_t data;
+};
+
+#define MAX_EXITS 512
+
+struct guest {
+	struct vm *vm;
+	struct vcpu *vcpu;
+	uint8_t *mem;
+	enum guest_mode mode;
+	char console[4096];
+	size_t console_len;
+	struct exit_rec exits[MAX_EXITS];
+	int nexits;
+	uint32_t seq;			/* data for IN and MMIO reads */
+	uint8_t out_data[16384];	/* bytes of OUTs to ports 0x3000+ */
+	size_t out_len;
+};
+
+struct guest *guest_create(const char *device, enum guest_mode mode,
+			   struct guest_prog prog, enum backing backing);
+void guest_destroy(struct guest *g);
+/* Another vCPU in the same mode, at the same entry point. */
+struct vcpu *guest_add_vcpu(struct guest *g, int id);
+/* Set to leave the vCPU's CPUID at the device's default. */
+extern int guest_no_cpuid;
+/* Run until HLT, SHUTDOWN or an error exit; returns the exit reason. */
+uint32_t guest_run(struct guest *g);
+void guest_get_regs(struct guest *g, struct kvm_regs *regs);
+void guest_set_regs(struct guest *g, const struct kvm_regs *regs);
+/* The answer a test VMM gives to IN and MMIO reads: a function of seq. */
+uint64_t guest_read_value(uint32_t seq, uint64_t addr);
+void *vm_add_memory(struct vm *vm, uint32_t slot, uint64_t gpa, size_t size,
+		    enum backing backing);
+int vm_create_gmem(struct vm *vm, size_t size);
+int have_device(const char *path);
+
+#endif /* LVMM_SELFTEST_GUEST_H */

@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Guest programs for the selftests. The tests copy the bytes between
+ * <name>_start and <name>_end into guest memory at GUEST_CODE (0x1000) and
+ * set the registers each program reads. Every program ends in HLT. Port
+ * 0xE9 is the console: one byte per OUT.
+ */
+	.intel_syntax noprefix
+	.section .rodata, "a"
+
+#define GUEST(name) .globl name##_start, name##_end; name##_start:
+#define END(name) name##_end:
+
+/* Print the NUL-terminated string at SI, byte by byte; AX = 0x600d. */
+	.code16
+GUEST(print16)
+	mov	dx, 0xe9
+1:	lodsb
+	test	al, al
+	jz	2f
+	out	dx, al
+	jmp	1b
+2:	mov	ax, 0x600d
+	hlt
+END(print16)
+
+	.code32
+GUEST(print32)
+	mov	edx, 0xe9
+1:	lodsb
+	test	al, al
+	jz	2f
+	out	dx, al
+	jmp	1b
+2:	mov	eax, 0x600d
+	hlt
+END(print32)
+
+	.code64
+GUEST(print64)
+	mov	edx, 0xe9
+1:	lodsb
+	test	al, al
+	jz	2f
+	out	dx, al
+	jmp	1b
+2:	mov	eax, 0x600d
+	hlt
+END(print64)
+
+/*
+ * String I/O in long mode: REP OUTSB of RCX bytes at RSI to port 0x3000,
+ * REP INSW of R9 words into R8 from port 0x3002, then backwards (DF=1)
+ * REP OUTSD of 4 dwords ending at R10 to port 0x3004.
+ */
+GUEST(string64)
+	mov	edx, 0x3000
+	rep outsb
+	mov	rdi, r8
+	mov	rcx, r9
+	mov	edx, 0x3002
+	rep insw
+	mov	rsi, r10
+	mov	ecx, 4
+	mov	edx, 0x3004
+	std
+	rep outsd
+	cld
+	hlt
+END(string64)
+
+/* String I/O in real mode: REP OUTSB of CX bytes at DS:SI to port 0x3000. */
+	.code16
+GUEST(string16)
+	mov	dx, 0x3000
+	rep outsb
+	hlt
+END(string16)
+
+/*
+ * Every MOV form lvmm decodes, against the MMIO address in RBX: ten
+ * stores, a moffs load and store, then ten loads into different registers.
+ */
+	.code64
+GUEST(mmio64)
+	mov	byte ptr [rbx], al
+	mov	word ptr [rbx], ax
+	mov	dword ptr [rbx], eax
+	mov	qword ptr [rbx], rax
+	mov	byte ptr [rbx], 0x5a
+	mov	word ptr [rbx], 0x1234
+	mov	dword ptr [rbx], 0x89abcdef
+	mov	qword ptr [rbx], -2
+	mov	dword ptr [rbx + rcx * 4 + 0x10], eax
+	mov	qword ptr [r12], r13
+	movabs	eax, dword ptr [0xc0000100]
+	movabs	qword ptr [0xc0000108], rax
+	mov	al, byte ptr [rbx]
+	mov	ah, byte ptr [rbx]
+	mov	r9b, byte ptr [rbx]
+	mov	dx, word ptr [rbx]
+	mov	esi, dword ptr [rbx]
+	mov	rdi, qword ptr [rbx]
+	movzx	r10d, byte ptr [rbx]
+	movzx	r11d, word ptr [rbx]
+	movsx	r14, byte ptr [rbx]
+	movsx	r15d, word ptr [rbx]
+	hlt
+END(mmio64)
+
+/* 16-bit MMIO in real mode with DS = 0xa000: 16-bit ModRM forms. */
+	.code16
+GUEST(mmio16)
+	mov	byte ptr [bx], al
+	mov	word ptr [bx + si + 0x10], ax
+	mov	word ptr [bp + di], 0x4321
+	mov	cx, word ptr [bx]
+	mov	dl, byte ptr [bx + 4]
+	mov	eax, dword ptr [bx + 8]
+	movzx	si, byte ptr [bx]
+	hlt
+END(mmio16)
+
+/* CPUID of leaf EDI, subleaf ESI. */
+	.code64
+GUEST(cpuid64)
+	mov	eax, edi
+	mov	ecx, esi
+	cpuid
+	hlt
+END(cpuid64)
+
+/* Spin forever, for the signal tests. */
+GUEST(spin)
+	jmp	spin_start
+END(spin)
+
+/* An IDT with limit 0: the #UD becomes #GP, #DF, then a triple fault. */
+GUEST(triple_fault64)
+	lidt	[rip + 1f]
+	ud2
+1:	.word	0
+	.quad	0
+END(triple_fault64)
+
+/*
+ * Sum RCX bytes at RSI into RAX, then fill RCX bytes at RDI with 0xab:
+ * memory written by userspace is read by the guest, and the reverse.
+ */
+GUEST(memory64)
+	xor	eax, eax
+	xor	edx, edx
+	mov	r8, rcx
+1:	mov	dl, byte ptr [rsi]
+	add	rax, rdx
+	inc	rsi
+	dec	rcx
+	jnz	1b
+	mov	rcx, r8
+	mov	rbx, rax
+	mov	al, 0xab
+	rep stosb
+	mov	rax, rbx
+	hlt
+END(memory64)
+
+/* OUT the vCPU id in EDI to port 0x4000, R8 times, then halt. */
+GUEST(count64)
+	mov	edx, 0x4000
+	mov	eax, edi
+1:	out	dx, eax
+	dec	r8
+	jnz	1b
+	hlt
+END(count64)
+	.section .note.GNU-stack,"",@progbits
