@@ -1,16 +1,24 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # lvmm and kvm_amd loaded and unloaded in every order: each hypervisor that is
-# loaded must still work, and the kernel log must stay clean. lvmm shares SVM
-# (it sets EFER.SVME only around its own VMRUN), so no order is refused.
+# loaded must still run guests, and the kernel log must stay clean. lvmm sets
+# EFER.SVME only around its own VMRUN, so no load order is refused. KVM is
+# loaded with enable_virt_at_load=0, so that it holds SVM only while it has
+# VMs; with KVM's default (SVM held from load to unload) lvmm's KVM_RUN must
+# fail cleanly with EBUSY and say why.
 . "$(dirname "$0")/ktap.sh"
-ktap_header 4
+ktap_header 5
 
-kvm_load() {
+kvm_load_with() { # kvm_load_with ENABLE_VIRT_AT_LOAD
 	for m in $LVMM_KVM_MODULES; do
-		grep -q "^$(basename "$m" .ko | tr - _) " /proc/modules || insmod "$m" || return 1
+		mod=$(basename "$m" .ko | tr - _)
+		args=
+		[ "$mod" = kvm ] && args="enable_virt_at_load=$1"
+		grep -q "^$mod " /proc/modules || insmod "$m" $args || return 1
 	done
 }
+kvm_load() { kvm_load_with 0; }
+kvm_load_holding_svm() { kvm_load_with 1; }
 kvm_unload() {
 	for m in $(echo "$LVMM_KVM_MODULES" | tr ' ' '\n' | sed '1!G;h;$!d'); do
 		rmmod "$(basename "$m" .ko)" || return 1
@@ -20,7 +28,12 @@ lvmm_load() { insmod "$LVMM_KO"; }
 lvmm_unload() { rmmod lvmm; }
 # A working KVM runs a guest; a working lvmm answers its device and sysfs.
 kvm_works() { smoke_guest /dev/kvm >/dev/null; }
-lvmm_works() { lvmm info >/dev/null; }
+lvmm_works() { lvmm info >/dev/null && smoke_guest /dev/lvmm >/dev/null; }
+lvmm_refuses_busy() {
+	out=$(smoke_guest /dev/lvmm 2>&1) && return 1
+	echo "$out" | grep -q 'errno 16' &&
+		dmesg | tail -n 5 | grep -q 'another hypervisor (kvm_amd?) has SVM enabled'
+}
 
 run_case() { # run_case NAME STEP...
 	name=$1; shift
@@ -47,4 +60,6 @@ run_case kvm_then_lvmm_unload_kvm_first \
 	lvmm_unload kvm_load kvm_works lvmm_load lvmm_works kvm_works kvm_unload lvmm_works
 run_case kvm_then_lvmm_unload_lvmm_first \
 	lvmm_unload kvm_load lvmm_load lvmm_works lvmm_unload kvm_works kvm_unload lvmm_load
+run_case kvm_holding_svm_makes_lvmm_refuse_cleanly \
+	kvm_load_holding_svm kvm_works lvmm_refuses_busy kvm_unload lvmm_works
 ktap_finish

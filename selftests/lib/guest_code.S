@@ -108,7 +108,7 @@ GUEST(mmio64)
 	hlt
 END(mmio64)
 
-/* 16-bit MMIO in real mode with DS = 0xa000: 16-bit ModRM forms. */
+/* 16-bit MMIO in real mode: 16-bit ModRM forms, against DS and SS. */
 	.code16
 GUEST(mmio16)
 	mov	byte ptr [bx], al
