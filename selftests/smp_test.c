@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Several at once: 8 VMs of 4 vCPUs each running concurrently, 64 vCPUs in
+ * one VM, VM fds used from another process, a VMM killed mid-run, and fds
+ * closed in any order. Each must leave lvmm's counters back where they were.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "guest.h"
+
+#define ROUNDS 40
+
+struct runner {
+	struct vcpu *vcpu;
+	int id;
+	int outs;
+	int bad;
+	uint32_t last_exit;
+};
+
+/* Run count64: R8 OUTs of the vCPU id to port 0x4000, then HLT. */
+static void *run_vcpu(void *arg)
+{
+	struct runner *r = arg;
+	struct kvm_run *run = r->vcpu->run;
+
+	for (;;) {
+		vcpu_run(r->vcpu);
+		if (run->exit_reason != KVM_EXIT_IO)
+			break;
+		if (run->io.port == 0x4000 &&
+		    *(uint32_t *)((char *)run + run->io.data_offset) == (uint32_t)r->id)
+			r->outs++;
+		else
+			r->bad++;
+	}
+	r->last_exit = run->exit_reason;
+	return NULL;
+}
+
+static void start(struct runner *r, struct vcpu *vcpu, int id, pthread_t *t)
+{
+	struct kvm_regs regs;
+
+	vmm_ioctl(vcpu->fd, KVM_GET_REGS, &regs);
+	regs.rdi = id;
+	regs.r8 = ROUNDS;
+	vmm_ioctl(vcpu->fd, KVM_SET_REGS, &regs);
+	r->vcpu = vcpu;
+	r->id = id;
+	if (pthread_create(t, NULL, run_vcpu, r))
+		vmm_die("pthread_create");
+}
+
+static long read_stat(const char *name)
+{
+	char path[128], buf[32];
+	FILE *f;
+	long v = -1;
+
+	snprintf(path, sizeof(path), "/sys/kernel/lvmm/stats/%s", name);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	if (fgets(buf, sizeof(buf), f))
+		v = strtol(buf, NULL, 10);
+	fclose(f);
+	return v;
+}
+
+static int is_kvm(void)
+{
+	return !strcmp(vmm_device(), KVM_DEV);
+}
+
+TEST(eight_vms_of_four_vcpus)
+{
+	struct guest *g[8];
+	struct runner r[32] = {};
+	struct vcpu *v[32];
+	pthread_t t[32];
+	int i, j;
+
+	for (i = 0; i < 8; i++) {
+		g[i] = guest_create(vmm_device(), MODE_LONG64,
+				    GUEST_PROG(count64), BACKING_DEFAULT);
+		v[i * 4] = g[i]->vcpu;
+		for (j = 1; j < 4; j++)
+			v[i * 4 + j] = guest_add_vcpu(g[i], j);
+	}
+	for (i = 0; i < 32; i++)
+		start(&r[i], v[i], i, &t[i]);
+	for (i = 0; i < 32; i++) {
+		pthread_join(t[i], NULL);
+		EXPECT_EQ(KVM_EXIT_HLT, r[i].last_exit) TH_LOG("vCPU %d", i);
+		EXPECT_EQ(ROUNDS, r[i].outs) TH_LOG("vCPU %d", i);
+		EXPECT_EQ(0, r[i].bad) TH_LOG("vCPU %d", i);
+	}
+	for (i = 0; i < 8; i++) {
+		for (j = 1; j < 4; j++)
+			vcpu_destroy(v[i * 4 + j]);
+		guest_destroy(g[i]);
+	}
+}
+
+TEST(sixty_four_vcpus_in_one_vm)
+{
+	struct guest *g = guest_create(vmm_device(), MODE_LONG64,
+				       GUEST_PROG(count64), BACKING_DEFAULT);
+	struct runner *r = calloc(64, sizeof(*r));
+	struct vcpu *v[64];
+	pthread_t t[64];
+	int i;
+
+	v[0] = g->vcpu;
+	for (i = 1; i < 64; i++)
+		v[i] = guest_add_vcpu(g, i);
+	if (!is_kvm()) {
+		/* lvmm's default max_vcpus is 64: ids run 0-63. */
+		EXPECT_EQ(-1, ioctl(g->vm->fd, KVM_CREATE_VCPU, 64));
+		EXPECT_EQ(EINVAL, errno);
+	}
+	EXPECT_EQ(-1, ioctl(g->vm->fd, KVM_CREATE_VCPU, 5));
+	EXPECT_EQ(EEXIST, errno);
+	for (i = 0; i < 64; i++)
+		start(&r[i], v[i], i, &t[i]);
+	for (i = 0; i < 64; i++) {
+		pthread_join(t[i], NULL);
+		EXPECT_EQ(ROUNDS, r[i].outs) TH_LOG("vCPU %d", i);
+	}
+	for (i = 1; i < 64; i++)
+		vcpu_destroy(v[i]);
+	guest_destroy(g);
+	free(r);
+}
+
+/* A VM belongs to the process that made it; a child gets EIO. */
+TEST(another_process_gets_eio)
+{
+	struct guest *g = guest_create(vmm_device(), MODE_LONG64,
+				       GUEST_PROG(count64), BACKING_DEFAULT);
+	struct kvm_regs regs;
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int bad = 0;
+
+		bad |= ioctl(g->vm->fd, KVM_CREATE_VCPU, 1) != -1 || errno != EIO;
+		bad |= ioctl(g->vcpu->fd, KVM_RUN, 0) != -1 || errno != EIO;
+		bad |= ioctl(g->vcpu->fd, KVM_GET_REGS, &regs) != -1 || errno != EIO;
+		_exit(bad);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* Still fine in the parent. */
+	EXPECT_EQ(0, ioctl(g->vcpu->fd, KVM_GET_REGS, &regs));
+	guest_destroy(g);
+}
+
+/* SIGKILL while the vCPU spins in the guest frees the VM. */
+TEST(killed_vmm_frees_its_vms)
+{
+	long vms, vcpus;
+	int p[2], status, i;
+	char c;
+	pid_t pid;
+
+	if (is_kvm())
+		SKIP(return, "reads lvmm's counters");
+	vms = read_stat("vms");
+	vcpus = read_stat("vcpus");
+	ASSERT_EQ(0, pipe(p));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct guest *g = guest_create(vmm_device(), MODE_LONG64,
+					       GUEST_PROG(spin), BACKING_DEFAULT);
+
+		guest_add_vcpu(g, 1);
+		if (write(p[1], "r", 1) != 1)
+			_exit(1);
+		for (;;)
+			__vcpu_run(g->vcpu);
+	}
+	ASSERT_EQ(1, read(p[0], &c, 1));
+	EXPECT_EQ(vms + 1, read_stat("vms"));
+	usleep(100000);
+	kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	/* The last fput may run just after the process is reaped. */
+	for (i = 0; i < 100 && read_stat("vms") != vms; i++)
+		usleep(10000);
+	EXPECT_EQ(vms, read_stat("vms"));
+	EXPECT_EQ(vcpus, read_stat("vcpus"));
+	close(p[0]);
+	close(p[1]);
+}
+
+/* vCPU fd first or VM fd first: the VM goes with the last of them. */
+TEST(fds_closed_in_any_order)
+{
+	long vms;
+	int order;
+
+	if (is_kvm())
+		SKIP(return, "reads lvmm's counters");
+	vms = read_stat("vms");
+	for (order = 0; order < 2; order++) {
+		struct guest *g = guest_create(vmm_device(), MODE_LONG64,
+					       GUEST_PROG(print64), BACKING_DEFAULT);
+		struct kvm_regs regs;
+		int vm_fd = g->vm->fd, vcpu_fd = g->vcpu->fd;
+
+		EXPECT_EQ(vms + 1, read_stat("vms"));
+		close(order ? vm_fd : vcpu_fd);
+		EXPECT_EQ(vms + 1, read_stat("vms"));
+		if (order)	/* the vCPU works without the VM fd */
+			EXPECT_EQ(0, ioctl(vcpu_fd, KVM_GET_REGS, &regs));
+		close(order ? vcpu_fd : vm_fd);
+		/* The kvm_run mapping holds the vCPU file too. */
+		EXPECT_EQ(vms + 1, read_stat("vms"));
+		munmap(g->vcpu->run, g->vcpu->run_size);
+		EXPECT_EQ(vms, read_stat("vms")) TH_LOG("order %d", order);
+		close(g->vm->sys_fd);
+		munmap(g->mem, GUEST_MEM_SIZE);
+	}
+}
+
+TEST_HARNESS_MAIN
