@@ -57,7 +57,8 @@ struct guest {
 	size_t console_len;
 	struct exit_rec exits[MAX_EXITS];
 	int nexits;
-	uint32_t seq;			/* data for IN and MMIO reads */
+	uint32_t seq;			/* MMIO reads so far */
+	uint64_t in_bytes;		/* bytes of IN data so far */
 	uint8_t out_data[16384];	/* bytes of OUTs to ports 0x3000+ */
 	size_t out_len;
 };
@@ -73,8 +74,10 @@ extern int guest_no_cpuid;
 uint32_t guest_run(struct guest *g);
 void guest_get_regs(struct guest *g, struct kvm_regs *regs);
 void guest_set_regs(struct guest *g, const struct kvm_regs *regs);
-/* The answer a test VMM gives to IN and MMIO reads: a function of seq. */
+/* The test VMM's answer to MMIO read number @seq at @addr. */
 uint64_t guest_read_value(uint32_t seq, uint64_t addr);
+/* Byte @k of the stream of IN data the test VMM supplies. */
+uint8_t guest_in_byte(uint64_t k);
 void *vm_add_memory(struct vm *vm, uint32_t slot, uint64_t gpa, size_t size,
 		    enum backing backing);
 int vm_create_gmem(struct vm *vm, size_t size);
