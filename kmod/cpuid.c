@@ -20,6 +20,7 @@
 #include "lvmm.h"
 
 u64 lvmm_host_xcr0;
+EXPORT_SYMBOL_IF_KUNIT(lvmm_host_xcr0);
 static struct kvm_cpuid_entry2 *default_cpuid;
 static int nr_default_cpuid;
 
@@ -205,6 +206,7 @@ bool lvmm_xcr0_valid(u64 xcr0)
 	}
 	return true;
 }
+EXPORT_SYMBOL_IF_KUNIT(lvmm_xcr0_valid);
 
 void lvmm_vcpu_default_cpuid(struct lvmm_vcpu *vcpu)
 {

@@ -15,6 +15,7 @@ enum lvmm_exit {
 };
 
 int cmd_info(int argc, char **argv);
+int cmd_stat(int argc, char **argv);
 
 /* Open a VMM device node, reporting a failure in words; -1 on error. */
 int open_device(const char *path, int *exit_code);

@@ -13,6 +13,7 @@ static const struct command {
 	const char *summary;
 } commands[] = {
 	{ "info", cmd_info, "show the module, its backend and the CPU features it found" },
+	{ "stat", cmd_stat, "show exit and memory counters, module-wide and per VM" },
 };
 
 static void usage(FILE *f)
