@@ -112,9 +112,9 @@ demo:
 	@$(MAKE) --no-print-directory all
 	@scripts/demo
 
-checkpatch:
-	perl /usr/src/linux-source-6.12/scripts/checkpatch.pl --no-tree --strict \
-		--ignore SPDX_LICENSE_TAG -f $$(git ls-files 'kmod/*.[ch]' 'uapi/*.h')
+checkpatch: testkernel
+	perl $$(scripts/testkernel --print-dir)/scripts/checkpatch.pl --no-tree \
+		--strict -f $$(git ls-files 'kmod/*.[chS]' 'uapi/*.h')
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean

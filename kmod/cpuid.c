@@ -61,6 +61,14 @@ static int nr_default_cpuid;
 #define ECX81_PERFCTR_LLC BIT(28)
 #define ECX81_MWAITX	BIT(29)
 
+static void clear_entry(struct kvm_cpuid_entry2 *e)
+{
+	e->eax = 0;
+	e->ebx = 0;
+	e->ecx = 0;
+	e->edx = 0;
+}
+
 /**
  * lvmm_filter_cpuid - hide what lvmm cannot give a guest
  * @e: one CPUID entry, as the host reports it; edited in place
@@ -80,7 +88,7 @@ void lvmm_filter_cpuid(struct kvm_cpuid_entry2 *e)
 	case 5:		/* MONITOR/MWAIT */
 	case 6:		/* thermal and power */
 	case 0xa:	/* performance monitoring */
-		e->eax = e->ebx = e->ecx = e->edx = 0;
+		clear_entry(e);
 		break;
 	case 7:
 		if (e->index == 0) {
@@ -89,7 +97,7 @@ void lvmm_filter_cpuid(struct kvm_cpuid_entry2 *e)
 			e->ecx &= ~(ECX7_WAITPKG | ECX7_SGX_LC);
 			e->edx = 0;
 		} else {
-			e->eax = e->ebx = e->ecx = e->edx = 0;
+			clear_entry(e);
 		}
 		break;
 	case 0xd:
@@ -98,7 +106,8 @@ void lvmm_filter_cpuid(struct kvm_cpuid_entry2 *e)
 			e->edx &= lvmm_host_xcr0 >> 32;
 		} else if (e->index == 1) {
 			e->eax &= ~BIT(3);	/* no XSAVES: no XSS support */
-			e->ecx = e->edx = 0;
+			e->ecx = 0;
+			e->edx = 0;
 		}
 		break;
 	case 0x80000001:
@@ -107,7 +116,9 @@ void lvmm_filter_cpuid(struct kvm_cpuid_entry2 *e)
 			    ECX81_PERFCTR_NB | ECX81_PERFCTR_LLC | ECX81_MWAITX);
 		break;
 	case 0x80000007:
-		e->eax = e->ebx = e->ecx = 0;
+		e->eax = 0;
+		e->ebx = 0;
+		e->ecx = 0;
 		e->edx &= BIT(8);	/* invariant TSC only */
 		break;
 	case 0x80000008:

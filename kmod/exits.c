@@ -126,6 +126,18 @@ static u64 string_addr(struct lvmm_vcpu *vcpu, u64 base, u64 reg, u32 i)
 	return base + off;
 }
 
+/* Move element @i of a string transfer between guest memory and @data. */
+static int string_element(struct lvmm_vcpu *vcpu, int reg, u32 i, u8 *data,
+			  bool to_guest)
+{
+	struct lvmm_pio *pio = &vcpu->pio;
+	u64 addr = string_addr(vcpu, pio->seg_base, vcpu->gpr[reg], i);
+	u8 *p = data + i * pio->size;
+
+	return to_guest ? lvmm_write_guest_virt(vcpu, addr, p, pio->size) :
+			  lvmm_read_guest_virt(vcpu, addr, p, pio->size);
+}
+
 static int handle_io(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 {
 	struct kvm_run *run = vcpu->run;
@@ -159,10 +171,7 @@ static int handle_io(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 		pio->seg_base = st.seg_base[pio->in ? LVMM_ES : outs_segment(vcpu)];
 		if (!pio->in) {
 			for (i = 0; i < pio->count; i++)
-				if (lvmm_read_guest_virt(vcpu,
-					string_addr(vcpu, pio->seg_base,
-						    vcpu->gpr[RSI], i),
-					data + i * pio->size, pio->size))
+				if (string_element(vcpu, RSI, i, data, false))
 					return lvmm_emulation_failed(vcpu, exit);
 		}
 	} else if (!pio->in) {
@@ -199,10 +208,7 @@ static int complete_pio(struct lvmm_vcpu *vcpu)
 
 	if (pio->in) {
 		for (i = 0; i < pio->count; i++)
-			if (lvmm_write_guest_virt(vcpu,
-					string_addr(vcpu, pio->seg_base,
-						    vcpu->gpr[RDI], i),
-					data + i * pio->size, pio->size))
+			if (string_element(vcpu, RDI, i, data, true))
 				return -EFAULT;
 	}
 	if (vcpu->rflags & X86_EFLAGS_DF)

@@ -71,11 +71,11 @@ struct lvmm_vm {
 	struct mm_struct *mm;
 	pid_t pid;
 
-	struct mutex lock;
-	struct rw_semaphore slots_lock;
+	struct mutex lock;		/* configuration; see lock order */
+	struct rw_semaphore slots_lock;	/* @slots, @nr_slots */
 	struct xarray slots;		/* slot id -> struct lvmm_slot */
 	unsigned int nr_slots;
-	struct mutex mmu_lock;
+	struct mutex mmu_lock;		/* nested page table, pinned pages */
 
 	struct lvmm_vcpu **vcpus;	/* lvmm_max_vcpus entries */
 	atomic_t nr_vcpus;
@@ -142,7 +142,7 @@ struct lvmm_mmio_insn {
 struct lvmm_vcpu {
 	struct lvmm_vm *vm;
 	u32 id;
-	struct mutex mutex;
+	struct mutex mutex;		/* one vCPU ioctl at a time */
 
 	/* Guest registers not held by the backend's control block. */
 	u64 gpr[16];

@@ -19,6 +19,7 @@
 /* Guest-physical addresses the 4-level nested page table can map. */
 #define LVMM_GPA_BITS		48
 #define LVMM_SLOT_FLAGS		(KVM_MEM_READONLY | KVM_MEM_GUEST_MEMFD)
+#define LVMM_SLOT_MAX_PAGES	((1UL << 31) - 1)
 
 static struct lvmm_slot *lvmm_find_slot(struct lvmm_vm *vm, u64 gfn)
 {
@@ -79,6 +80,9 @@ static int lvmm_check_region(const struct kvm_userspace_memory_region2 *mem)
 	if (!PAGE_ALIGNED(size) || !PAGE_ALIGNED(gpa))
 		return -EINVAL;
 	if (gpa >= BIT_ULL(LVMM_GPA_BITS) || size > BIT_ULL(LVMM_GPA_BITS) - gpa)
+		return -EINVAL;
+	/* KVM's limit on a slot, so that the same sizes fail on both. */
+	if ((size >> PAGE_SHIFT) > LVMM_SLOT_MAX_PAGES)
 		return -EINVAL;
 	if (!(mem->flags & KVM_MEM_GUEST_MEMFD) && size &&
 	    (!PAGE_ALIGNED(mem->userspace_addr) ||

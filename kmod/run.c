@@ -33,6 +33,10 @@ int lvmm_vcpu_prepare_entry(struct lvmm_vcpu *vcpu, bool *flush_tlb)
 {
 	lockdep_assert_irqs_disabled();
 	vcpu->cpu = smp_processor_id();
+	/*
+	 * Pairs with the barrier in lvmm_vm_flush_tlbs(): either it sees
+	 * IN_GUEST and kicks us, or we see its request below.
+	 */
 	smp_store_mb(vcpu->mode, LVMM_IN_GUEST);
 	if (need_resched() || signal_pending(current)) {
 		WRITE_ONCE(vcpu->mode, LVMM_OUTSIDE_GUEST);

@@ -43,12 +43,12 @@ static ssize_t prefix##_##name##_show(struct kobject *kobj,		\
 {									\
 	return sysfs_emit(buf, "%llu\n", (unsigned long long)(expr));	\
 }									\
+									\
 static struct kobj_attribute prefix##_##name##_attr =			\
 	__ATTR(name, 0444, prefix##_##name##_show, NULL)
 
 #define VM(kobj)	((struct lvmm_vm *)dir_owner(kobj))
 #define VCPU(kobj)	((struct lvmm_vcpu *)dir_owner(kobj))
-#define EXITS_VCPU(kobj) ((struct lvmm_vcpu *)dir_owner((kobj)->parent))
 
 STAT_ATTR(global, vms, atomic_read(&lvmm_stats.vms));
 STAT_ATTR(global, vcpus, atomic_read(&lvmm_stats.vcpus));
@@ -59,6 +59,7 @@ static struct attribute *global_attrs[] = {
 	&global_vms_attr.attr, &global_vcpus_attr.attr,
 	&global_vms_created_attr.attr, &global_exits_attr.attr, NULL,
 };
+
 static const struct attribute_group global_group = { .attrs = global_attrs };
 
 STAT_ATTR(vm, pid, VM(kobj)->pid);
@@ -83,8 +84,9 @@ static struct attribute *vcpu_attrs[] = {
 };
 ATTRIBUTE_GROUPS(vcpu);
 
+/* A named group is a directory of the vCPU's own kobject. */
 #define EXIT_ATTR(name, reason) \
-	STAT_ATTR(exit, name, READ_ONCE(EXITS_VCPU(kobj)->stats.exits[reason]))
+	STAT_ATTR(exit, name, READ_ONCE(VCPU(kobj)->stats.exits[reason]))
 
 EXIT_ATTR(intr, LVMM_EXIT_INTR);
 EXIT_ATTR(cpuid, LVMM_EXIT_CPUID);
@@ -106,6 +108,7 @@ static struct attribute *exits_attrs[] = {
 	&exit_shutdown_attr.attr, &exit_fail_entry_attr.attr,
 	&exit_unknown_attr.attr, &exit_other_attr.attr, NULL,
 };
+
 static const struct attribute_group exits_group = {
 	.name = "exits",
 	.attrs = exits_attrs,

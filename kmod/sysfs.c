@@ -26,6 +26,7 @@ static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	return sysfs_emit(buf, "%s\n", LVMM_VERSION);
 }
+
 static struct kobj_attribute version_attr = __ATTR_RO(version);
 
 static ssize_t backend_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -33,6 +34,7 @@ static ssize_t backend_show(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	return sysfs_emit(buf, "%s\n", lvmm_arch->name);
 }
+
 static struct kobj_attribute backend_attr = __ATTR_RO(backend);
 
 static struct attribute *lvmm_attrs[] = {

@@ -12,44 +12,36 @@
 #include <linux/tracepoint.h>
 
 TRACE_EVENT(lvmm_entry,
-	TP_PROTO(u32 vm, u32 vcpu, u64 rip),
-	TP_ARGS(vm, vcpu, rip),
-	TP_STRUCT__entry(
-		__field(u32, vm)
-		__field(u32, vcpu)
-		__field(u64, rip)
-	),
-	TP_fast_assign(
-		__entry->vm = vm;
-		__entry->vcpu = vcpu;
-		__entry->rip = rip;
-	),
-	TP_printk("vm %u vcpu %u rip 0x%llx", __entry->vm, __entry->vcpu,
-		  __entry->rip)
+	    TP_PROTO(u32 vm, u32 vcpu, u64 rip),
+	    TP_ARGS(vm, vcpu, rip),
+	    TP_STRUCT__entry(__field(u32, vm)
+			     __field(u32, vcpu)
+			     __field(u64, rip)),
+	    TP_fast_assign(__entry->vm = vm;
+			   __entry->vcpu = vcpu;
+			   __entry->rip = rip;),
+	    TP_printk("vm %u vcpu %u rip 0x%llx", __entry->vm, __entry->vcpu,
+		      __entry->rip)
 );
 
 TRACE_EVENT(lvmm_exit,
-	TP_PROTO(u32 vm, u32 vcpu, u32 code, u64 rip, u64 info1, u64 info2),
-	TP_ARGS(vm, vcpu, code, rip, info1, info2),
-	TP_STRUCT__entry(
-		__field(u32, vm)
-		__field(u32, vcpu)
-		__field(u32, code)
-		__field(u64, rip)
-		__field(u64, info1)
-		__field(u64, info2)
-	),
-	TP_fast_assign(
-		__entry->vm = vm;
-		__entry->vcpu = vcpu;
-		__entry->code = code;
-		__entry->rip = rip;
-		__entry->info1 = info1;
-		__entry->info2 = info2;
-	),
-	TP_printk("vm %u vcpu %u code 0x%x rip 0x%llx info 0x%llx 0x%llx",
-		  __entry->vm, __entry->vcpu, __entry->code, __entry->rip,
-		  __entry->info1, __entry->info2)
+	    TP_PROTO(u32 vm, u32 vcpu, u32 code, u64 rip, u64 info1, u64 info2),
+	    TP_ARGS(vm, vcpu, code, rip, info1, info2),
+	    TP_STRUCT__entry(__field(u32, vm)
+			     __field(u32, vcpu)
+			     __field(u32, code)
+			     __field(u64, rip)
+			     __field(u64, info1)
+			     __field(u64, info2)),
+	    TP_fast_assign(__entry->vm = vm;
+			   __entry->vcpu = vcpu;
+			   __entry->code = code;
+			   __entry->rip = rip;
+			   __entry->info1 = info1;
+			   __entry->info2 = info2;),
+	    TP_printk("vm %u vcpu %u code 0x%x rip 0x%llx info 0x%llx 0x%llx",
+		      __entry->vm, __entry->vcpu, __entry->code, __entry->rip,
+		      __entry->info1, __entry->info2)
 );
 
 #endif /* LVMM_TRACE_H */

@@ -74,6 +74,7 @@ void lvmm_vm_flush_tlbs(struct lvmm_vm *vm)
 		for (i = 0; i < lvmm_max_vcpus; i++)
 			if (vm->vcpus[i])
 				set_bit(LVMM_REQ_TLB_FLUSH, &vm->vcpus[i]->requests);
+		/* The requests are visible before the IPIs are sent. */
 		smp_mb__after_atomic();
 		on_each_cpu(lvmm_kick_noop, NULL, 1);
 		return;
@@ -84,6 +85,7 @@ void lvmm_vm_flush_tlbs(struct lvmm_vm *vm)
 		if (!vcpu)
 			continue;
 		set_bit(LVMM_REQ_TLB_FLUSH, &vcpu->requests);
+		/* Pairs with smp_store_mb() in lvmm_vcpu_prepare_entry(). */
 		smp_mb__after_atomic();
 		if (READ_ONCE(vcpu->mode) == LVMM_IN_GUEST)
 			cpumask_set_cpu(READ_ONCE(vcpu->cpu), cpus);

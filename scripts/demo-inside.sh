@@ -18,6 +18,22 @@ for f in $(find /sys/kernel/lvmm -type f | sort); do
 	printf '%-45s %s\n' "$f" "$(cat "$f")"
 done
 
+step "Guests in four processor modes, on lvmm's own memory and on anonymous memory"
+guest_modes_test | grep -E '^(ok|not ok)'
+
+step "Exits: CPUID, MMIO decoding, string I/O, triple fault, signals"
+exits_test | grep -E '^(ok|not ok)'
+
+step "Tracepoints: every exit of a tiny guest"
+echo 1 > /sys/kernel/tracing/events/lvmm/enable
+smoke_guest /dev/lvmm
+echo 0 > /sys/kernel/tracing/events/lvmm/enable
+grep lvmm_ /sys/kernel/tracing/trace | sed 's/^ *//' | head -n 20
+
+step "8 VMs x 4 vCPUs at once, then lvmm's counters"
+smp_test -t eight_vms_of_four_vcpus | grep -E '^(ok|not ok)'
+lvmm stat
+
 step "Unload and load again"
 rmmod lvmm && echo "unloaded; /dev/lvmm present: $([ -e /dev/lvmm ] && echo yes || echo no)"
 insmod "$LVMM_KO" && echo "loaded again; /dev/lvmm present: $([ -e /dev/lvmm ] && echo yes || echo no)"
@@ -29,3 +45,5 @@ done
 lsmod | grep -E '^(lvmm|kvm_amd|kvm) '
 smoke_guest /dev/kvm
 smoke_guest /dev/lvmm
+echo "The same guest programs on both, compared exit by exit:"
+kvm_oracle_test | grep -E '^(ok|not ok)' 

@@ -321,6 +321,35 @@ TEST(triple_fault_is_shutdown)
 	guest_destroy(g);
 }
 
+TEST(guest_svm_instruction_is_ud)
+{
+	struct guest *g = guest_create(vmm_device(), MODE_LONG64,
+				       GUEST_PROG(clgi64), BACKING_DEFAULT);
+
+	EXPECT_EQ(KVM_EXIT_SHUTDOWN, guest_run(g))
+		TH_LOG("exit %s", exit_reason_str(g->vcpu->run->exit_reason));
+	guest_destroy(g);
+}
+
+/* Long mode with CS.L and CS.D both set: VMRUN refuses the state. */
+TEST(invalid_state_is_fail_entry)
+{
+	struct guest *g = guest_create(vmm_device(), MODE_LONG64,
+				       GUEST_PROG(print64), BACKING_DEFAULT);
+	struct kvm_sregs sregs;
+	struct kvm_run *run = g->vcpu->run;
+
+	vmm_ioctl(g->vcpu->fd, KVM_GET_SREGS, &sregs);
+	sregs.cs.db = 1;
+	vmm_ioctl(g->vcpu->fd, KVM_SET_SREGS, &sregs);
+	vcpu_run(g->vcpu);
+	EXPECT_EQ(KVM_EXIT_FAIL_ENTRY, run->exit_reason)
+		TH_LOG("exit %s", exit_reason_str(run->exit_reason));
+	if (run->exit_reason == KVM_EXIT_FAIL_ENTRY)
+		EXPECT_EQ(0xffffffffULL, run->fail_entry.hardware_entry_failure_reason);
+	guest_destroy(g);
+}
+
 static void on_alarm(int sig)
 {
 }

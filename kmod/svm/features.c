@@ -24,11 +24,13 @@ int svm_decode_caps(const struct svm_raw_caps *raw, struct svm_caps *caps,
 
 	if (raw->max_ext_leaf < 0x80000001 ||
 	    !(raw->ext1_ecx & SVM_EXT1_ECX_SVM)) {
-		*why = "CPU has no AMD SVM (CPUID 0x80000001 ECX bit 2); lvmm needs an AMD-V host";
+		*why = "CPU has no AMD SVM (CPUID 0x80000001 ECX bit 2); "
+		       "lvmm needs an AMD-V host";
 		return -ENODEV;
 	}
 	if (raw->vm_cr & SVM_VM_CR_SVMDIS) {
-		*why = "SVM is disabled by firmware (VM_CR.SVMDIS); enable SVM/AMD-V in the BIOS setup";
+		*why = "SVM is disabled by firmware (VM_CR.SVMDIS); "
+		       "enable SVM/AMD-V in the BIOS setup";
 		return -EPERM;
 	}
 	if (raw->max_ext_leaf < SVM_CPUID_LEAF) {

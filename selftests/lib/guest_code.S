@@ -144,6 +144,18 @@ GUEST(triple_fault64)
 END(triple_fault64)
 
 /*
+ * CLGI, which the guest may not use: lvmm injects #UD, and with an IDT of
+ * limit 0 that ends in a triple fault, not in a HLT.
+ */
+GUEST(clgi64)
+	lidt	[rip + 1f]
+	clgi
+	hlt
+1:	.word	0
+	.quad	0
+END(clgi64)
+
+/*
  * Sum RCX bytes at RSI into RAX, then fill RCX bytes at RDI with 0xab:
  * memory written by userspace is read by the guest, and the reverse.
  */
