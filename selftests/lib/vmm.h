@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/ioctl.h>
 #include <linux/kvm.h>
 
 #define LVMM_DEV "/dev/lvmm"
