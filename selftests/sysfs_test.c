@@ -70,10 +70,12 @@ TEST(features_match_cpuid)
 	ASSERT_TRUE(__get_cpuid(0x8000000a, &eax, &ebx, &ecx, &edx));
 	EXPECT_EQ((long)(eax & 0xff), read_num("revision"));
 	EXPECT_EQ((long)ebx, read_num("nr_asids"));
-	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
-		EXPECT_EQ((long)((edx >> flags[i].bit) & 1),
-			  read_num(flags[i].name))
-			TH_LOG("feature %s", flags[i].name);
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		const char *name = flags[i].name;
+
+		EXPECT_EQ((long)((edx >> flags[i].bit) & 1), read_num(name))
+			TH_LOG("feature bit %d", flags[i].bit);
+	}
 	/* lvmm refuses to load without NPT, so a loaded lvmm has it. */
 	EXPECT_EQ(1, read_num("npt"));
 }
