@@ -25,6 +25,8 @@
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
 
+#include <linux/lvmm.h>
+
 #include "arch.h"
 #include "stats.h"
 
@@ -76,6 +78,9 @@ struct lvmm_vm {
 	struct xarray slots;		/* slot id -> struct lvmm_slot */
 	unsigned int nr_slots;
 	struct mutex mmu_lock;		/* nested page table, pinned pages */
+
+	char name[LVMM_NAME_MAX];	/* under @lock */
+	u64 memory_bytes;		/* in all slots; under @lock */
 
 	struct lvmm_vcpu **vcpus;	/* lvmm_max_vcpus entries */
 	atomic_t nr_vcpus;

@@ -51,6 +51,7 @@ static void lvmm_delete_slot(struct lvmm_vm *vm, struct lvmm_slot *slot)
 	down_write(&vm->slots_lock);
 	xa_erase(&vm->slots, slot->id);
 	vm->nr_slots--;
+	vm->memory_bytes -= slot->npages << PAGE_SHIFT;
 	mutex_lock(&vm->mmu_lock);
 	lvmm_arch->unmap_gfns(vm, slot->base_gfn, slot->npages);
 	mutex_unlock(&vm->mmu_lock);
@@ -146,8 +147,10 @@ static int lvmm_create_slot(struct lvmm_vm *vm,
 
 	down_write(&vm->slots_lock);
 	ret = xa_insert(&vm->slots, slot->id, slot, GFP_KERNEL_ACCOUNT);
-	if (!ret)
+	if (!ret) {
 		vm->nr_slots++;
+		vm->memory_bytes += mem->memory_size;
+	}
 	up_write(&vm->slots_lock);
 	if (ret) {
 		lvmm_slot_free(slot);

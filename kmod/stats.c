@@ -66,8 +66,25 @@ STAT_ATTR(vm, pid, VM(kobj)->pid);
 STAT_ATTR(vm, vcpus, atomic_read(&VM(kobj)->nr_vcpus));
 STAT_ATTR(vm, pages, atomic64_read(&VM(kobj)->stats.pages));
 
+STAT_ATTR(vm, memory, READ_ONCE(VM(kobj)->memory_bytes));
+
+static ssize_t vm_name_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	struct lvmm_vm *vm = VM(kobj);
+	ssize_t n;
+
+	mutex_lock(&vm->lock);
+	n = sysfs_emit(buf, "%s\n", vm->name);
+	mutex_unlock(&vm->lock);
+	return n;
+}
+
+static struct kobj_attribute vm_name_attr = __ATTR(name, 0444, vm_name_show, NULL);
+
 static struct attribute *vm_attrs[] = {
-	&vm_pid_attr.attr, &vm_vcpus_attr.attr, &vm_pages_attr.attr, NULL,
+	&vm_pid_attr.attr, &vm_vcpus_attr.attr, &vm_pages_attr.attr,
+	&vm_memory_attr.attr, &vm_name_attr.attr, NULL,
 };
 ATTRIBUTE_GROUPS(vm);
 

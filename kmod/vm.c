@@ -10,6 +10,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/anon_inodes.h>
+#include <linux/ctype.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/idr.h>
@@ -126,6 +127,26 @@ int lvmm_check_extension(long ext)
 	}
 }
 
+/* Names are for people and sysfs: a short, plain, NUL-terminated word. */
+static int lvmm_set_vm_name(struct lvmm_vm *vm, struct lvmm_vm_name __user *u)
+{
+	struct lvmm_vm_name n;
+	size_t len, i;
+
+	if (copy_from_user(&n, u, sizeof(n)))
+		return -EFAULT;
+	len = strnlen(n.name, sizeof(n.name));
+	if (!len || len == sizeof(n.name))
+		return -EINVAL;
+	for (i = 0; i < len; i++)
+		if (!isalnum(n.name[i]) && !strchr("._-", n.name[i]))
+			return -EINVAL;
+	mutex_lock(&vm->lock);
+	strscpy(vm->name, n.name, sizeof(vm->name));
+	mutex_unlock(&vm->lock);
+	return 0;
+}
+
 static long lvmm_vm_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
@@ -169,6 +190,8 @@ static long lvmm_vm_ioctl(struct file *file, unsigned int cmd,
 		return 0;
 	case KVM_CHECK_EXTENSION:
 		return lvmm_check_extension(arg);
+	case LVMM_SET_VM_NAME:
+		return lvmm_set_vm_name(vm, argp);
 	default:
 		return -ENOTTY;
 	}

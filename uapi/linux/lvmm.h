@@ -19,4 +19,51 @@
 /* Path of the device node. */
 #define LVMM_DEVICE_PATH	"/dev/lvmm"
 
+/* Longest VM name, including the terminating NUL. */
+#define LVMM_NAME_MAX		32
+
+/**
+ * struct lvmm_vm_name - argument of LVMM_SET_VM_NAME
+ * @name: NUL-terminated; letters, digits, '.', '_' and '-' only
+ */
+struct lvmm_vm_name {
+	char name[LVMM_NAME_MAX];
+};
+
+/**
+ * LVMM_SET_VM_NAME - name a VM (VM fd)
+ *
+ * The name appears in /sys/kernel/lvmm/vms/<id>/name and in `lvmm ps`. It
+ * may be set again at any time. -EINVAL for an empty name, one without a
+ * NUL or with other characters.
+ */
+#define LVMM_SET_VM_NAME	_IOW(LVMMIO, 0x80, struct lvmm_vm_name)
+
+/*
+ * The guest ABI of the lvmm launcher (Documentation/guest-abi.rst): I/O
+ * ports a guest uses to talk to `lvmm run`.
+ */
+#define LVMM_PORT_EXIT		0x500	/* OUT: end the VM with this status */
+#define LVMM_PORT_START_CPU	0x504	/* OUT: start the vCPU with this id */
+#define LVMM_BOOT_INFO		0x97000	/* guest-physical address */
+#define LVMM_BOOT_MAGIC		0x544f4f424d4d564cULL	/* "LVMMBOOT" */
+
+/**
+ * struct lvmm_boot_info - what `lvmm run` tells a guest, at LVMM_BOOT_INFO
+ * @magic:        LVMM_BOOT_MAGIC
+ * @version:      1
+ * @nr_cpus:      vCPUs the VM has
+ * @mem_size:     bytes of RAM, from guest-physical 0
+ * @cmdline:      guest-physical address of the NUL-terminated command line
+ * @cmdline_size: its length, without the NUL
+ */
+struct lvmm_boot_info {
+	__u64 magic;
+	__u32 version;
+	__u32 nr_cpus;
+	__u64 mem_size;
+	__u64 cmdline;
+	__u64 cmdline_size;
+};
+
 #endif /* _UAPI_LINUX_LVMM_H */
