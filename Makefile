@@ -25,12 +25,25 @@ UAPI_HDRS := $(addprefix $(BUILD)/include/,linux/kvm.h linux/bits.h asm/kvm.h)
 HARNESS := $(BUILD)/include/kselftest_harness.h
 
 CLI_SRCS := $(wildcard userspace/*.c)
+
+# Sample guests: freestanding, built with the host compiler.
+GUEST_DIR := userspace/guests
+GUEST_CFLAGS := -O2 -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
+	-mno-red-zone -mgeneral-regs-only -nostdlib -static -no-pie \
+	-Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wall -Wextra \
+	-Wno-unused-parameter -I$(GUEST_DIR)/rt -I$(CURDIR)/uapi \
+	-I$(BUILD)/include -T $(GUEST_DIR)/guest.ld
+GUESTS64 := hello primes memfill smp exit echo
+GUEST_RT := $(GUEST_DIR)/rt/lib.c $(GUEST_DIR)/rt/guest.h $(GUEST_DIR)/guest.ld
+GUEST_IMAGES := $(patsubst %,$(BUILD)/guests/%.elf,$(GUESTS64)) \
+	$(BUILD)/guests/hello32.elf \
+	$(patsubst %,$(BUILD)/guests/%.bin,flat16 flat32 flat64 triple)
 SELFTEST_LIB := $(wildcard selftests/lib/*.c selftests/lib/*.S)
 SELFTEST_SRCS := $(wildcard selftests/*.c)
 SELFTESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(SELFTEST_SRCS))
 SELFTEST_SCRIPTS := $(wildcard selftests/*.sh)
 
-.PHONY: all kmod userspace selftests deps testkernel kmod-debug check demo \
+.PHONY: all kmod userspace guests selftests deps testkernel kmod-debug check demo \
 	bench clean checkpatch sparse help
 
 all: kmod userspace selftests
@@ -64,7 +77,30 @@ $(HARNESS):
 		linux-source-6.12/tools/testing/selftests/kselftest_harness.h \
 		linux-source-6.12/tools/testing/selftests/kselftest.h
 
-userspace: $(BUILD)/bin/lvmm $(BUILD)/bin/testvm-exit
+userspace: $(BUILD)/bin/lvmm $(BUILD)/bin/testvm-exit guests
+
+guests: $(GUEST_IMAGES)
+
+$(BUILD)/guests/%.elf: $(GUEST_DIR)/%.c $(GUEST_DIR)/rt/start64.S $(GUEST_RT)
+	@mkdir -p $(@D)
+	$(CC) -m64 $(GUEST_CFLAGS) -o $@ $(GUEST_DIR)/rt/start64.S $(GUEST_DIR)/rt/lib.c $<
+
+# The same hello, as a 32-bit ELF; the kernel's asm headers serve -m32 too.
+$(BUILD)/guests/hello32.elf: $(GUEST_DIR)/hello.c $(GUEST_DIR)/rt/start32.S $(GUEST_RT)
+	@mkdir -p $(@D)
+	$(CC) -m32 $(GUEST_CFLAGS) -idirafter /usr/include/x86_64-linux-gnu \
+		-o $@ $(GUEST_DIR)/rt/start32.S $(GUEST_DIR)/rt/lib.c $<
+
+# Flat binaries: linked where lvmm run's --load puts them (flat16: CS base).
+FLAT_BASE_flat16 := 0
+FLAT_BASE_flat32 := 0x1000
+FLAT_BASE_flat64 := 0
+FLAT_BASE_triple := 0
+$(BUILD)/guests/%.bin: $(GUEST_DIR)/%.S
+	@mkdir -p $(@D)
+	@mkdir -p $(BUILD)/obj
+	$(CC) -c -o $(BUILD)/obj/$*.o $<
+	$(LD) -m elf_x86_64 -Ttext=$(FLAT_BASE_$*) --oformat binary -o $@ $(BUILD)/obj/$*.o
 
 $(BUILD)/bin/lvmm: $(CLI_SRCS) $(wildcard userspace/*.h) uapi/linux/lvmm.h $(UAPI_HDRS)
 	@mkdir -p $(@D)

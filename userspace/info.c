@@ -17,7 +17,7 @@
 
 #include "lvmm.h"
 
-#define SYSFS_DIR "/sys/kernel/lvmm"
+#define SYSFS_DIR LVMM_SYSFS
 
 int open_device(const char *path, int *exit_code)
 {

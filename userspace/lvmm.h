@@ -5,19 +5,75 @@
 #ifndef LVMM_CLI_H
 #define LVMM_CLI_H
 
-/* Exit codes of the launcher's own errors; see Documentation/cli.rst. */
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit codes; see Documentation/cli.rst. */
 enum lvmm_exit {
 	LVMM_EXIT_OK		= 0,
 	LVMM_EXIT_USAGE		= 64,	/* bad option (EX_USAGE) */
+	LVMM_EXIT_BADIMAGE	= 65,	/* image malformed (EX_DATAERR) */
+	LVMM_EXIT_NOINPUT	= 66,	/* image unreadable (EX_NOINPUT) */
 	LVMM_EXIT_NODEV		= 69,	/* no /dev/lvmm: module not loaded */
-	LVMM_EXIT_NOPERM	= 77,	/* permission denied */
 	LVMM_EXIT_OSERR		= 71,	/* a system call failed */
+	LVMM_EXIT_NOPERM	= 77,	/* permission denied */
+	LVMM_EXIT_TRIPLE_FAULT	= 80,	/* the guest triple-faulted */
+	LVMM_EXIT_FAIL_ENTRY	= 81,	/* the CPU refused the guest state */
+	LVMM_EXIT_INTERNAL	= 82,	/* the hypervisor could not go on */
 };
 
 int cmd_info(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_ps(int argc, char **argv);
 int cmd_stat(int argc, char **argv);
 
 /* Open a VMM device node, reporting a failure in words; -1 on error. */
 int open_device(const char *path, int *exit_code);
+
+/* sysfs.c: reading /sys/kernel/lvmm */
+#define LVMM_SYSFS "/sys/kernel/lvmm"
+int sysfs_read(const char *dir, const char *name, char *buf, size_t len);
+long long sysfs_num(const char *dir, const char *name);
+
+/* --- lvmm run ------------------------------------------------------------ */
+
+enum cpu_mode { MODE_REAL, MODE_PROTECTED, MODE_LONG };
+
+/* What a loaded image asks of the vCPUs. */
+struct image {
+	enum cpu_mode mode;
+	uint64_t entry;
+};
+
+/* loader.c */
+int load_image(const char *path, uint8_t *mem, uint64_t mem_size,
+	       enum cpu_mode flat_mode, uint64_t flat_addr, struct image *img);
+
+/* boot.c: the guest ABI (Documentation/guest-abi.rst) */
+#define BOOT_AREA_START	0x80000		/* real-mode stacks, tables, boot info */
+#define BOOT_AREA_END	0x98000
+int boot_setup_memory(uint8_t *mem, uint64_t mem_size, int nr_cpus,
+		      const char *cmdline);
+int boot_setup_vcpu(int sys_fd, int vcpu_fd, const struct image *img,
+		    int id, uint64_t mem_size);
+
+/* uart.c: a 16550A at 0x3f8 */
+#define UART_BASE	0x3f8
+struct uart {
+	pthread_mutex_t lock;
+	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
+	uint8_t rx[4096];
+	unsigned int rx_head, rx_tail;
+	int out_fd;
+};
+void uart_init(struct uart *u, int out_fd);
+void uart_io(struct uart *u, uint16_t port, bool in, uint8_t *data);
+void uart_receive(struct uart *u, const uint8_t *buf, size_t n);
+
+/* console.c: the terminal */
+void console_raw(void);
+void console_restore(void);
 
 #endif /* LVMM_CLI_H */

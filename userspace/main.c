@@ -12,6 +12,8 @@ static const struct command {
 	int (*fn)(int argc, char **argv);
 	const char *summary;
 } commands[] = {
+	{ "run", cmd_run, "run a guest image with a serial console on stdio" },
+	{ "ps", cmd_ps, "list running VMs" },
 	{ "info", cmd_info, "show the module, its backend and the CPU features it found" },
 	{ "stat", cmd_stat, "show exit and memory counters, module-wide and per VM" },
 };

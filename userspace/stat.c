@@ -1,130 +1,188 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * lvmm stat: the counters under /sys/kernel/lvmm/, module-wide, per VM and
- * per vCPU.
+ * lvmm stat [VM] [--json] [--watch SECONDS]: counters, module-wide and per
+ * VM and vCPU, from sysfs alone.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lvmm.h"
+#include "vmlist.h"
 
-#define SYSFS_DIR "/sys/kernel/lvmm"
-
-static int read_value(const char *dir, const char *name, char *buf, size_t len)
+static bool matches(const struct vm_info *vm, const char *which)
 {
-	char path[4096];
-	FILE *f;
+	char id[16];
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	if (!fgets(buf, (int)len, f)) {
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
+	if (!which)
+		return true;
+	snprintf(id, sizeof(id), "%d", vm->id);
+	return !strcmp(which, id) || !strcmp(which, vm->name);
 }
 
-static int by_name(const struct dirent **a, const struct dirent **b)
+static void print_text(const struct vm_info *vms, int n, const char *which)
 {
-	return strverscmp((*a)->d_name, (*b)->d_name);
-}
+	int i, j, r;
 
-/* Print "name value" for each regular file in @dir, on one line. */
-static void print_files(const char *dir, const char *indent)
-{
-	struct dirent **names;
-	char value[64], path[4096];
-	int i, n;
-
-	n = scandir(dir, &names, NULL, by_name);
-	if (n < 0)
-		return;
-	printf("%s", indent);
+	if (!which)
+		printf("lvmm: vms=%lld vcpus=%lld vms_created=%lld exits=%lld\n",
+		       sysfs_num(LVMM_SYSFS "/stats", "vms"),
+		       sysfs_num(LVMM_SYSFS "/stats", "vcpus"),
+		       sysfs_num(LVMM_SYSFS "/stats", "vms_created"),
+		       sysfs_num(LVMM_SYSFS "/stats", "exits"));
 	for (i = 0; i < n; i++) {
-		if (names[i]->d_type == DT_REG &&
-		    !read_value(dir, names[i]->d_name, value, sizeof(value)))
-			printf(" %s=%s", names[i]->d_name, value);
-		free(names[i]);
-	}
-	printf("\n");
-	free(names);
-	snprintf(path, sizeof(path), "%s/exits", dir);
-	n = scandir(path, &names, NULL, by_name);
-	if (n < 0)
-		return;
-	printf("%s  exits:", indent);
-	for (i = 0; i < n; i++) {
-		if (names[i]->d_type == DT_REG &&
-		    !read_value(path, names[i]->d_name, value, sizeof(value)) &&
-		    strcmp(value, "0"))
-			printf(" %s=%s", names[i]->d_name, value);
-		free(names[i]);
-	}
-	printf("\n");
-	free(names);
-}
+		if (!matches(&vms[i], which))
+			continue;
+		printf("vm %d (%s): pid=%ld vcpus=%d memory=%lluM resident=%lluK\n",
+		       vms[i].id, vms[i].name[0] ? vms[i].name : "-", vms[i].pid,
+		       vms[i].nr_vcpus, (unsigned long long)(vms[i].memory >> 20),
+		       (unsigned long long)(vms[i].pages * 4));
+		for (j = 0; j < vms[i].nvcpu; j++) {
+			const struct vcpu_info *v = &vms[i].vcpu[j];
 
-static void print_vm(const char *vmdir, const char *id)
-{
-	struct dirent **names;
-	char path[4096];
-	int i, n;
-
-	printf("vm %s:", id);
-	print_files(vmdir, "");
-	n = scandir(vmdir, &names, NULL, by_name);
-	for (i = 0; i < n; i++) {
-		if (names[i]->d_type == DT_DIR && !strncmp(names[i]->d_name, "vcpu", 4)) {
-			if (snprintf(path, sizeof(path), "%s/%s", vmdir,
-				     names[i]->d_name) < (int)sizeof(path)) {
-				printf("  %s:", names[i]->d_name);
-				print_files(path, "");
-			}
+			printf("  vcpu%d: entries=%llu guest_time=%llums to_vmm=%llu mmio=%llu unknown_msrs=%llu\n",
+			       v->id, (unsigned long long)v->entries,
+			       (unsigned long long)(v->guest_time_ns / 1000000),
+			       (unsigned long long)v->userspace_exits,
+			       (unsigned long long)v->mmio_exits,
+			       (unsigned long long)v->unknown_msrs);
+			printf("    exits:");
+			for (r = 0; r < VM_EXIT_REASONS; r++)
+				if (v->exits[r])
+					printf(" %s=%llu", vm_exit_reasons[r],
+					       (unsigned long long)v->exits[r]);
+			printf("\n");
 		}
-		free(names[i]);
 	}
-	if (n >= 0)
-		free(names);
+}
+
+static void print_json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			putchar('\\');
+		putchar(*s);
+	}
+	putchar('"');
+}
+
+static void print_json(const struct vm_info *vms, int n, const char *which)
+{
+	int i, j, r, first = 1;
+
+	printf("{\"vms\":[");
+	for (i = 0; i < n; i++) {
+		if (!matches(&vms[i], which))
+			continue;
+		printf("%s{\"id\":%d,\"name\":", first ? "" : ",", vms[i].id);
+		first = 0;
+		print_json_string(vms[i].name);
+		printf(",\"pid\":%ld,\"vcpus\":%d,\"memory\":%llu,\"pages\":%llu,\"vcpu\":[",
+		       vms[i].pid, vms[i].nr_vcpus,
+		       (unsigned long long)vms[i].memory,
+		       (unsigned long long)vms[i].pages);
+		for (j = 0; j < vms[i].nvcpu; j++) {
+			const struct vcpu_info *v = &vms[i].vcpu[j];
+
+			printf("%s{\"id\":%d,\"entries\":%llu,\"guest_time_ns\":%llu,\"userspace_exits\":%llu,\"mmio_exits\":%llu,\"unknown_msrs\":%llu,\"exits\":{",
+			       j ? "," : "", v->id,
+			       (unsigned long long)v->entries,
+			       (unsigned long long)v->guest_time_ns,
+			       (unsigned long long)v->userspace_exits,
+			       (unsigned long long)v->mmio_exits,
+			       (unsigned long long)v->unknown_msrs);
+			for (r = 0; r < VM_EXIT_REASONS; r++)
+				printf("%s\"%s\":%llu", r ? "," : "",
+				       vm_exit_reasons[r],
+				       (unsigned long long)v->exits[r]);
+			printf("}}");
+		}
+		printf("]}");
+	}
+	printf("]}\n");
+}
+
+static void stat_usage(FILE *f)
+{
+	fprintf(f, "usage: lvmm stat [VM] [--json] [--watch SECONDS]\n\n"
+		"Print lvmm's counters: module-wide, then per VM and vCPU. VM is an\n"
+		"id or a name. Reads only /sys/kernel/lvmm.\n\n"
+		"  --json           one JSON object instead of text\n"
+		"  --watch SECONDS  redraw every SECONDS, like top; Ctrl-C stops\n");
 }
 
 int cmd_stat(int argc, char **argv)
 {
-	struct dirent **names;
-	char path[4096];
-	int i, n;
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "watch", required_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	const char *which = NULL;
+	double watch = 0;
+	struct vm_info *vms;
+	bool json = false;
+	char *end;
+	int c, n, i, found;
 
-	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		printf("usage: lvmm stat\n\nPrint lvmm's counters: module-wide, then per VM and vCPU.\n");
-		return 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'w':
+			watch = strtod(optarg, &end);
+			if (*end || watch <= 0) {
+				fprintf(stderr, "lvmm stat: --watch '%s': give a number of seconds\n",
+					optarg);
+				return LVMM_EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			stat_usage(stdout);
+			return 0;
+		default:
+			stat_usage(stderr);
+			return LVMM_EXIT_USAGE;
+		}
 	}
-	if (argc > 1) {
-		fprintf(stderr, "lvmm stat: unexpected argument '%s'\n", argv[1]);
+	if (optind < argc)
+		which = argv[optind++];
+	if (optind < argc) {
+		fprintf(stderr, "lvmm stat: unexpected argument '%s'\n", argv[optind]);
 		return LVMM_EXIT_USAGE;
 	}
-	n = scandir(SYSFS_DIR "/vms", &names, NULL, by_name);
-	if (n < 0) {
-		fprintf(stderr, "lvmm: cannot read %s/vms: %s (is lvmm.ko loaded?)\n",
-			SYSFS_DIR, strerror(errno));
-		return LVMM_EXIT_NODEV;
-	}
-	printf("lvmm:");
-	print_files(SYSFS_DIR "/stats", "");
-	for (i = 0; i < n; i++) {
-		if (names[i]->d_name[0] != '.') {
-			snprintf(path, sizeof(path), "%s/vms/%s", SYSFS_DIR,
-				 names[i]->d_name);
-			print_vm(path, names[i]->d_name);
+
+	for (;;) {
+		vms = vm_list(&n);
+		if (!vms) {
+			fprintf(stderr, "lvmm stat: cannot read %s/vms: %s (is lvmm.ko loaded?)\n",
+				LVMM_SYSFS, strerror(errno));
+			return LVMM_EXIT_NODEV;
 		}
-		free(names[i]);
+		for (i = 0, found = 0; i < n; i++)
+			found |= matches(&vms[i], which);
+		if (which && !found) {
+			fprintf(stderr, "lvmm stat: no VM with id or name '%s'\n", which);
+			vm_list_free(vms, n);
+			return LVMM_EXIT_USAGE;
+		}
+		if (watch)
+			printf("\033[H\033[J");	/* home, clear */
+		if (json)
+			print_json(vms, n, which);
+		else
+			print_text(vms, n, which);
+		fflush(stdout);
+		vm_list_free(vms, n);
+		if (!watch)
+			return 0;
+		usleep((useconds_t)(watch * 1e6));
 	}
-	free(names);
-	return 0;
 }
