@@ -125,6 +125,7 @@ else
 	io=$(json_get vms.0.vcpu.0.exits.io < "$T/json")
 	[ "${io:-0}" -gt 0 ] || ok=1
 	json_get vms.1 < "$T/json" > /dev/null && ok=1	# only the one asked for
+	json_get vms.0.vcpu.1 < "$T/json" > /dev/null && ok=1	# one vCPU
 	lvmm stat idle-two > "$T/stat"
 	grep -q 'vcpu1:' "$T/stat" || ok=1
 	lvmm stat no-such-vm > /dev/null 2> "$T/err" && ok=1

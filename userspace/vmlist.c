@@ -42,7 +42,9 @@ static void read_vcpus(const char *dir, struct vm_info *vm)
 	for (i = 0; i < n; i++) {
 		struct vcpu_info *v;
 
+		/* vcpu<N> directories; "vcpus" is a file beside them. */
 		if (vm->vcpu && !strncmp(names[i]->d_name, "vcpu", 4) &&
+		    names[i]->d_name[4] >= '0' && names[i]->d_name[4] <= '9' &&
 		    snprintf(path, sizeof(path), "%s/%s", dir,
 			     names[i]->d_name) < (int)sizeof(path)) {
 			v = &vm->vcpu[vm->nvcpu++];
