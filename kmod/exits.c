@@ -97,22 +97,37 @@ static u64 masked(u64 reg, u8 addr_size)
 	return addr_size == 8 ? reg : reg & ((1ULL << (addr_size * 8)) - 1);
 }
 
-/* The segment an OUTS reads from: DS unless a prefix overrides it. */
-static int outs_segment(struct lvmm_vcpu *vcpu)
+/*
+ * What the prefixes of a string I/O instruction say: the segment an OUTS
+ * reads from (DS unless overridden) and the address size. The CPU reports
+ * the address size in EXITINFO1; QEMU's TCG leaves it 0, so it is derived
+ * from the mode and a 0x67 prefix when missing.
+ */
+static void string_prefixes(struct lvmm_vcpu *vcpu, enum lvmm_cpu_mode mode,
+			    int *seg, u8 *addr_size)
 {
 	static const u8 seg_prefix[] = { 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65 };
-	int seg = LVMM_DS, got, i, j;
+	bool adsize = false;
 	u8 bytes[15];
+	int got, i, j;
 
+	*seg = LVMM_DS;
 	got = lvmm_fetch_insn(vcpu, bytes, sizeof(bytes));
-	for (i = 0; i < got && (bytes[i] == 0x66 || bytes[i] == 0x67 ||
-				bytes[i] == 0xf2 || bytes[i] == 0xf3 ||
-				bytes[i] == 0xf0 || (bytes[i] & 0xe7) == 0x26 ||
-				bytes[i] == 0x64 || bytes[i] == 0x65); i++)
+	for (i = 0; i < got && lvmm_is_legacy_prefix(bytes[i]); i++) {
+		if (bytes[i] == 0x67)
+			adsize = true;
 		for (j = 0; j < ARRAY_SIZE(seg_prefix); j++)
 			if (bytes[i] == seg_prefix[j])
-				seg = j;
-	return seg;
+				*seg = j;
+	}
+	if (*addr_size)
+		return;
+	if (mode == LVMM_MODE_LONG64)
+		*addr_size = adsize ? 4 : 8;
+	else if (mode == LVMM_MODE_PROT32)
+		*addr_size = adsize ? 2 : 4;
+	else
+		*addr_size = adsize ? 4 : 2;
 }
 
 /* Guest address of element @i of a string transfer starting at @reg. */
@@ -152,23 +167,26 @@ static int handle_io(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 		.rep = exit->io.rep,
 		.size = exit->io.size,
 		.count = 1,
-		.addr_size = exit->io.addr_size ? exit->io.addr_size : 2,
+		.addr_size = exit->io.addr_size,
 		.next_rip = exit->next_rip,
 	};
 	if (pio->size != 1 && pio->size != 2 && pio->size != 4)
 		return lvmm_emulation_failed(vcpu, exit);
 
 	if (pio->string) {
-		u64 rcx = masked(vcpu->gpr[RCX], pio->addr_size);
+		int seg;
+		u64 rcx;
 
+		lvmm_arch->get_state(vcpu, &st);
+		string_prefixes(vcpu, st.mode, &seg, &pio->addr_size);
+		rcx = masked(vcpu->gpr[RCX], pio->addr_size);
 		if (pio->rep && !rcx) {
 			vcpu->rip = pio->next_rip;
 			return 1;
 		}
 		if (pio->rep)
 			pio->count = min_t(u64, rcx, PAGE_SIZE / pio->size);
-		lvmm_arch->get_state(vcpu, &st);
-		pio->seg_base = st.seg_base[pio->in ? LVMM_ES : outs_segment(vcpu)];
+		pio->seg_base = st.seg_base[pio->in ? LVMM_ES : seg];
 		if (!pio->in) {
 			for (i = 0; i < pio->count; i++)
 				if (string_element(vcpu, RSI, i, data, false))

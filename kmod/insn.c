@@ -14,7 +14,7 @@
 
 #include "lvmm.h"
 
-static bool is_legacy_prefix(u8 b)
+bool lvmm_is_legacy_prefix(u8 b)
 {
 	switch (b) {
 	case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
@@ -30,7 +30,7 @@ int lvmm_skip_prefixes(const u8 *bytes, unsigned int avail, int mode)
 {
 	unsigned int i = 0;
 
-	while (i < avail && i < 14 && is_legacy_prefix(bytes[i]))
+	while (i < avail && i < 14 && lvmm_is_legacy_prefix(bytes[i]))
 		i++;
 	if (mode == LVMM_MODE_LONG64 && i < avail && (bytes[i] & 0xf0) == 0x40)
 		i++;
@@ -94,7 +94,7 @@ int lvmm_decode_mmio(const u8 *bytes, unsigned int avail, int mode,
 	u8 rex = 0, op;
 
 	*insn = (struct lvmm_mmio_insn){};
-	while (i < (int)avail && i < 14 && is_legacy_prefix(bytes[i])) {
+	while (i < (int)avail && i < 14 && lvmm_is_legacy_prefix(bytes[i])) {
 		if (bytes[i] == 0x66)
 			opsize = true;
 		else if (bytes[i] == 0x67)

@@ -250,6 +250,7 @@ int lvmm_write_guest_virt(struct lvmm_vcpu *vcpu, u64 gva, const void *buf,
 int lvmm_decode_mmio(const u8 *bytes, unsigned int avail, int mode,
 		     struct lvmm_mmio_insn *insn);
 int lvmm_skip_prefixes(const u8 *bytes, unsigned int avail, int mode);
+bool lvmm_is_legacy_prefix(u8 b);
 int lvmm_fetch_insn(struct lvmm_vcpu *vcpu, u8 *bytes, unsigned int len);
 int lvmm_skip_insn(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit,
 		   const u8 *opcode, unsigned int oplen);

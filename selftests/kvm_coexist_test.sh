@@ -7,7 +7,7 @@
 # VMs; with KVM's default (SVM held from load to unload) lvmm's KVM_RUN must
 # fail cleanly with EBUSY and say why.
 . "$(dirname "$0")/ktap.sh"
-ktap_header 5
+ktap_header 7
 
 kvm_load_with() { # kvm_load_with ENABLE_VIRT_AT_LOAD
 	for m in $LVMM_KVM_MODULES; do
@@ -62,4 +62,26 @@ run_case kvm_then_lvmm_unload_lvmm_first \
 	lvmm_unload kvm_load lvmm_load lvmm_works lvmm_unload kvm_works kvm_unload lvmm_load
 run_case kvm_holding_svm_makes_lvmm_refuse_cleanly \
 	kvm_load_holding_svm kvm_works lvmm_refuses_busy kvm_unload lvmm_works
+
+# kvm_amd loaded and unloaded while an lvmm guest computes: the guest either
+# finishes with the right answer, or (KVM holding SVM) stops with status 81
+# and says why. Never a wrong answer, never a splat.
+guest_under_kvm_churn() { # guest_under_kvm_churn ENABLE_VIRT_AT_LOAD
+	lvmm run -q --cmdline n=60000 /guests/primes.elf > /tmp/churn.out 2>&1 &
+	vmm=$!
+	for i in 1 2 3; do
+		kvm_load_with "$1" && kvm_unload || return 1
+	done
+	wait $vmm
+	st=$?
+	if [ $st = 0 ]; then
+		grep -q '6057 primes below 60000' /tmp/churn.out
+	else
+		[ $st = 81 ] && grep -q 'another hypervisor' /tmp/churn.out
+	fi
+}
+churn_idle_kvm() { guest_under_kvm_churn 0; }
+churn_kvm_holding_svm() { guest_under_kvm_churn 1; }
+run_case kvm_loaded_and_unloaded_under_a_running_guest churn_idle_kvm
+run_case kvm_holding_svm_loaded_under_a_running_guest churn_kvm_holding_svm
 ktap_finish

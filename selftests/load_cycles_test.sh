@@ -4,7 +4,7 @@
 # sysfs must come and go with it, and the kernel log must stay clean.
 . "$(dirname "$0")/ktap.sh"
 cycles=${LVMM_LOAD_CYCLES:-50}
-ktap_header 3
+ktap_header 4
 
 grep -q '^lvmm ' /proc/modules && rmmod lvmm
 mark="load_cycles_test start $$"
@@ -32,4 +32,21 @@ splats=$(dmesg_since "$mark" | grep -E "$KTAP_SPLAT")
 [ -n "$splats" ] && echo "$splats" | sed 's/^/# /'
 
 insmod "$LVMM_KO"
+
+# Unloading while a VM exists fails cleanly, and works once it is gone.
+lvmm run -q --cmdline size=1M /guests/memfill.elf > /tmp/idle.out 2>&1 &
+vmm=$!
+i=0
+while [ $i -lt 300 ] && ! grep -q idling /tmp/idle.out; do sleep 0.1; i=$((i + 1)); done
+ok=0
+if rmmod lvmm 2>/tmp/rmmod.err; then
+	echo "# rmmod succeeded with a VM running"; ok=1
+	insmod "$LVMM_KO"
+else
+	grep -Eqi 'in use|unavailable|busy' /tmp/rmmod.err || { echo "# rmmod said: $(cat /tmp/rmmod.err)"; ok=1; }
+fi
+kill $vmm; wait $vmm
+rmmod lvmm || { echo "# rmmod failed after the VM was gone"; ok=1; }
+insmod "$LVMM_KO" || ok=1
+ktap_result $ok unload_refused_while_a_vm_exists
 ktap_finish

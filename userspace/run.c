@@ -144,8 +144,12 @@ static void *vcpu_thread(void *arg)
 		if (ioctl(c->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
-			fprintf(stderr, "\r\nlvmm: vCPU %d: KVM_RUN: %s\r\n", c->id,
-				strerror(errno));
+			if (errno == EBUSY)
+				fprintf(stderr, "\r\nlvmm: vCPU %d: another hypervisor (kvm_amd?) holds SVM on this CPU; unload it, or load kvm with enable_virt_at_load=0\r\n",
+					c->id);
+			else
+				fprintf(stderr, "\r\nlvmm: vCPU %d: KVM_RUN: %s\r\n",
+					c->id, strerror(errno));
 			vm_finish(vm, errno == EBUSY ? LVMM_EXIT_FAIL_ENTRY :
 				  LVMM_EXIT_INTERNAL);
 			break;

@@ -98,6 +98,19 @@ static void setup_paging32(struct guest *g, struct kvm_sregs *sregs)
 	sregs->cr0 |= 0x80000000;
 }
 
+/* A GDT for what the descriptor caches hold: null, code64, data, code32. */
+static void setup_gdt(struct guest *g, struct kvm_sregs *sregs)
+{
+	static const uint64_t gdt[] = {
+		0, 0x00af9a000000ffffULL, 0x00cf92000000ffffULL,
+		0x00cf9a000000ffffULL,
+	};
+
+	memcpy(g->mem + GUEST_GDT, gdt, sizeof(gdt));
+	sregs->gdt.base = GUEST_GDT;
+	sregs->gdt.limit = sizeof(gdt) - 1;
+}
+
 static void setup_long64(struct guest *g, struct kvm_sregs *sregs)
 {
 	uint64_t *pml4 = (uint64_t *)(g->mem + GUEST_PT);
@@ -120,6 +133,7 @@ static void setup_long64(struct guest *g, struct kvm_sregs *sregs)
 	set_seg(&sregs->cs, 8, 11, 1, 0);
 	set_seg(&sregs->ds, 16, 3, 0, 1);
 	sregs->es = sregs->fs = sregs->gs = sregs->ss = sregs->ds;
+	setup_gdt(g, sregs);
 }
 
 static void guest_set_cpuid(struct vcpu *vcpu)
@@ -162,7 +176,8 @@ static void guest_setup_vcpu(struct guest *g, struct vcpu *vcpu)
 	case MODE_PAGING32:
 	case MODE_PROT32:
 		sregs.cr0 = 0x11;	/* PE, ET */
-		set_seg(&sregs.cs, 8, 11, 0, 1);
+		setup_gdt(g, &sregs);
+		set_seg(&sregs.cs, 0x18, 11, 0, 1);
 		set_seg(&sregs.ds, 16, 3, 0, 1);
 		sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
 		if (mode == MODE_PAGING32)
@@ -284,27 +299,27 @@ static void handle_mmio(struct guest *g, struct exit_rec *rec)
 	}
 }
 
-uint32_t guest_run(struct guest *g)
+uint32_t guest_step(struct guest *g)
 {
 	struct kvm_run *run = g->vcpu->run;
+	struct exit_rec rec = {};
 
-	for (;;) {
-		struct exit_rec rec = {};
+	vcpu_run(g->vcpu);
+	rec.reason = run->exit_reason;
+	if (run->exit_reason == KVM_EXIT_IO)
+		handle_io(g, &rec);
+	else if (run->exit_reason == KVM_EXIT_MMIO)
+		handle_mmio(g, &rec);
+	record(g, &rec);
+	return run->exit_reason;
+}
 
-		vcpu_run(g->vcpu);
-		rec.reason = run->exit_reason;
-		switch (run->exit_reason) {
-		case KVM_EXIT_IO:
-			handle_io(g, &rec);
-			record(g, &rec);
-			continue;
-		case KVM_EXIT_MMIO:
-			handle_mmio(g, &rec);
-			record(g, &rec);
-			continue;
-		default:
-			record(g, &rec);
-			return run->exit_reason;
-		}
-	}
+uint32_t guest_run(struct guest *g)
+{
+	uint32_t reason;
+
+	do {
+		reason = guest_step(g);
+	} while (reason == KVM_EXIT_IO || reason == KVM_EXIT_MMIO);
+	return reason;
 }

@@ -15,6 +15,7 @@
 #define GUEST_CODE	0x1000
 #define GUEST_DATA	0x20000
 #define GUEST_PT	0x10000
+#define GUEST_GDT	0x17000
 #define GUEST_STACK	0x1ff000
 #define GUEST_MEM_SIZE	(2UL << 20)
 #define GUEST_MMIO	0xc0000000UL	/* no slot there */
@@ -72,6 +73,8 @@ struct vcpu *guest_add_vcpu(struct guest *g, int id);
 extern int guest_no_cpuid;
 /* Run until HLT, SHUTDOWN or an error exit; returns the exit reason. */
 uint32_t guest_run(struct guest *g);
+/* One KVM_RUN: record the exit and answer it as guest_run() would. */
+uint32_t guest_step(struct guest *g);
 void guest_get_regs(struct guest *g, struct kvm_regs *regs);
 void guest_set_regs(struct guest *g, const struct kvm_regs *regs);
 /* The test VMM's answer to MMIO read number @seq at @addr. */

@@ -186,3 +186,145 @@ GUEST(count64)
 	hlt
 END(count64)
 	.section .note.GNU-stack,"",@progbits
+
+/*
+ * Hostile guests (selftests/hostile_test.c).
+ *
+ * trap64: install an IDT whose 32 exception vectors OUT their number to
+ * port 0x80 and halt, then jump to RBX, where the test put an attack, with
+ * every other register as the test set it.
+ */
+	.att_syntax prefix
+	.section .rodata, "a"
+	.code64
+GUEST(trap64)
+	push	%rax				/* the attack's registers */
+	push	%rcx
+	push	%rsi
+	push	%rdi
+	mov	$0x28000, %rdi			/* IDT at GUEST_DATA + 0x8000 */
+	lea	trap_stubs(%rip), %rsi
+	xor	%ecx, %ecx
+1:	mov	%rsi, %rax
+	mov	%ax, (%rdi)			/* offset 15:0 */
+	movw	$8, 2(%rdi)			/* selector */
+	movw	$0x8e00, 4(%rdi)		/* present, interrupt gate */
+	shr	$16, %rax
+	mov	%ax, 6(%rdi)			/* offset 31:16 */
+	shr	$16, %rax
+	mov	%eax, 8(%rdi)			/* offset 63:32 */
+	movl	$0, 12(%rdi)
+	add	$16, %rdi
+	add	$16, %rsi
+	inc	%ecx
+	cmp	$32, %ecx
+	jne	1b
+	lidt	trap_idtr(%rip)
+	pop	%rdi
+	pop	%rsi
+	pop	%rcx
+	pop	%rax
+	jmp	*%rbx
+	.balign	16
+trap_stubs:
+	.set	vec, 0
+	.rept	32
+	.balign	16
+	mov	$vec, %al
+	out	%al, $0x80
+	cli
+	hlt
+	.set	vec, vec + 1
+	.endr
+trap_idtr:
+	.word	32 * 16 - 1
+	.quad	0x28000
+END(trap64)
+
+/* Attacks, each loaded at RBX; "survived" is an OUT to port 0x81. */
+#define ATTACK(name, ...) GUEST(name) __VA_ARGS__; out %al, $0x81; hlt; END(name)
+ATTACK(atk_vmrun, vmrun)
+ATTACK(atk_vmload, vmload)
+ATTACK(atk_vmsave, vmsave)
+ATTACK(atk_stgi, stgi)
+ATTACK(atk_clgi, clgi)
+ATTACK(atk_skinit, skinit)
+ATTACK(atk_invlpga, invlpga)
+/* ECX = 0: with extensions asked for they would #GP before any intercept. */
+ATTACK(atk_monitor, xor %ecx, %ecx; xor %edx, %edx; monitor)
+ATTACK(atk_mwait, xor %ecx, %ecx; mwait)
+/* WRMSR of ECX with EDX:EAX from the test's registers. */
+ATTACK(atk_wrmsr, wrmsr)
+ATTACK(atk_rdmsr, rdmsr)
+
+/* Set TF and return into an endless stream of #DB: a debug-trap storm. */
+GUEST(atk_db_storm)
+	/* Make vector 1 return (IRETQ) instead of halting. */
+	lea	db_iret(%rip), %rax
+	mov	%ax, 0x28010
+	shr	$16, %rax
+	mov	%ax, 0x28016
+	shr	$16, %rax
+	mov	%eax, 0x28018
+	pushf
+	orq	$0x100, (%rsp)
+	popf
+1:	nop
+	jmp	1b
+db_iret:
+	iretq
+END(atk_db_storm)
+
+/* Interrupts off, spinning: only a host interrupt can take the CPU back. */
+GUEST(atk_cli_spin)
+	cli
+1:	jmp	1b
+END(atk_cli_spin)
+
+/* Read one byte from every I/O port, 0 to 0xffff. */
+GUEST(atk_all_ports)
+	xor	%edx, %edx
+1:	inb	%dx, %al
+	inc	%dx
+	jnz	1b
+	out	%al, $0x81
+	hlt
+END(atk_all_ports)
+
+/* Read and write every 16 MiB from 2 MiB (the end of RAM) to 4 GiB. */
+GUEST(atk_beyond_ram)
+	mov	$0x200000, %rsi
+	mov	$0x100000000, %rdi
+1:	mov	(%rsi), %al
+	movb	$0x77, (%rsi)
+	add	$0x1000000, %rsi
+	cmp	%rdi, %rsi
+	jb	1b
+	out	%al, $0x81
+	hlt
+END(atk_beyond_ram)
+
+/* REP OUTSB of RCX bytes from RSI: a very long string I/O. */
+GUEST(atk_long_rep)
+	mov	$0x3000, %edx
+	rep outsb
+	out	%al, $0x81
+	hlt
+END(atk_long_rep)
+
+/*
+ * Self-modifying code across a slot boundary: this is loaded so that the
+ * immediate it rewrites lies in the next memory slot. RCX loops; RAX sums.
+ */
+GUEST(atk_smc)
+	xor	%eax, %eax
+1:	incb	2f + 1(%rip)
+2:	mov	$0, %dl
+	movzbl	%dl, %edx
+	add	%rdx, %rax
+	dec	%rcx
+	jnz	1b
+	out	%al, $0x81
+	hlt
+END(atk_smc)
+	.section .note.GNU-stack,"",@progbits
