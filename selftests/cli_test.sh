@@ -8,7 +8,7 @@
 DEV=${LVMM_DEVICE:-/dev/lvmm}
 G=/guests
 T=$(mktemp -d)
-ktap_header 28
+ktap_header 31
 
 run() { lvmm run -q --device "$DEV" "$@" > "$T/out" 2> "$T/err"; }
 # check NAME WANT_STATUS GOT_STATUS [PATTERN FILE]...
@@ -56,6 +56,9 @@ printf 'ping from a pipe\n' | lvmm run -q --device "$DEV" $G/echo.elf > "$T/out"
 check serial_input_from_pipe 0 $? 'got "ping from a pipe"' "$T/out"
 lvmm run --device "$DEV" --stats $G/hello.elf > "$T/out" 2> "$T/err"
 check stats_flag 0 $? 'vcpu0: io=' "$T/err"
+# Ctrl-A x ends an idling guest, as in QEMU (here through a pipe).
+(sleep 1; printf '\001x') | lvmm run -q --device "$DEV" --cmdline size=1M $G/memfill.elf > "$T/out" 2> "$T/err"
+check ctrl_a_x_quits 0 $?
 
 # Four VMs at once.
 for i in 1 2 3 4; do
@@ -98,7 +101,8 @@ check error_permission_denied 77 $? 'Permission denied' "$T/err"
 
 # lvmm ps and stat, against VMs that are running (lvmm only: sysfs).
 if [ "$DEV" != /dev/lvmm ]; then
-	ktap_result skip ps_and_stat "sysfs is lvmm's"
+	ktap_result skip ps_and_stat_need_no_privilege "sysfs is lvmm's"
+	ktap_result skip stat_watch_redraws "sysfs is lvmm's"
 	ktap_result skip stat_json_read_back "sysfs is lvmm's"
 else
 	lvmm run -q --name idle-one --cmdline size=4M $G/memfill.elf > "$T/m1" 2>&1 &
@@ -110,12 +114,18 @@ else
 		sleep 0.1
 		i=$((i + 1))
 	done
-	lvmm ps > "$T/ps"
+	as_nobody lvmm ps > "$T/ps"
 	ok=0
 	grep -Eq "idle-one +$p1 +1 +64M" "$T/ps" || ok=1
 	grep -Eq "idle-two +$p2 +2 +64M" "$T/ps" || ok=1
 	[ $ok = 0 ] || sed 's/^/# ps: /' "$T/ps"
-	ktap_result $ok ps_and_stat
+	ktap_result $ok ps_and_stat_need_no_privilege
+
+	# --watch redraws: at least two frames in a second and a half.
+	timeout 1.5 lvmm stat --watch 0.4 idle-one > "$T/watch"
+	frames=$(grep -c '^vm .*idle-one' "$T/watch")
+	[ "$frames" -ge 2 ]
+	ktap_result $? "stat_watch_redraws ($frames frames)"
 
 	ok=0
 	lvmm stat idle-one --json > "$T/json"
