@@ -141,16 +141,37 @@ static u64 string_addr(struct lvmm_vcpu *vcpu, u64 base, u64 reg, u32 i)
 	return base + off;
 }
 
-/* Move element @i of a string transfer between guest memory and @data. */
-static int string_element(struct lvmm_vcpu *vcpu, int reg, u32 i, u8 *data,
-			  bool to_guest)
+/*
+ * Move a string transfer's elements between guest memory and @data. Going
+ * forwards (DF=0) they are one contiguous block, copied page by page; going
+ * backwards, element by element.
+ */
+static int string_copy(struct lvmm_vcpu *vcpu, int reg, u8 *data,
+		       bool to_guest)
 {
 	struct lvmm_pio *pio = &vcpu->pio;
-	u64 addr = string_addr(vcpu, pio->seg_base, vcpu->gpr[reg], i);
-	u8 *p = data + i * pio->size;
+	u32 i, len = pio->size;
+	u64 addr;
+	int ret;
 
-	return to_guest ? lvmm_write_guest_virt(vcpu, addr, p, pio->size) :
-			  lvmm_read_guest_virt(vcpu, addr, p, pio->size);
+	if (!(vcpu->rflags & X86_EFLAGS_DF)) {
+		len *= pio->count;
+		addr = string_addr(vcpu, pio->seg_base, vcpu->gpr[reg], 0);
+		/* Contiguous unless the address wraps at the address size. */
+		if (string_addr(vcpu, pio->seg_base, vcpu->gpr[reg],
+				pio->count - 1) == addr + len - pio->size)
+			return to_guest ? lvmm_write_guest_virt(vcpu, addr, data, len) :
+					  lvmm_read_guest_virt(vcpu, addr, data, len);
+		len = pio->size;
+	}
+	for (i = 0; i < pio->count; i++) {
+		addr = string_addr(vcpu, pio->seg_base, vcpu->gpr[reg], i);
+		ret = to_guest ? lvmm_write_guest_virt(vcpu, addr, data + i * len, len) :
+				 lvmm_read_guest_virt(vcpu, addr, data + i * len, len);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 static int handle_io(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
@@ -187,11 +208,8 @@ static int handle_io(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 		if (pio->rep)
 			pio->count = min_t(u64, rcx, PAGE_SIZE / pio->size);
 		pio->seg_base = st.seg_base[pio->in ? LVMM_ES : seg];
-		if (!pio->in) {
-			for (i = 0; i < pio->count; i++)
-				if (string_element(vcpu, RSI, i, data, false))
-					return lvmm_emulation_failed(vcpu, exit);
-		}
+		if (!pio->in && string_copy(vcpu, RSI, data, false))
+			return lvmm_emulation_failed(vcpu, exit);
 	} else if (!pio->in) {
 		memcpy(data, &vcpu->gpr[RAX], pio->size);
 	}
@@ -224,11 +242,8 @@ static int complete_pio(struct lvmm_vcpu *vcpu)
 		return 0;
 	}
 
-	if (pio->in) {
-		for (i = 0; i < pio->count; i++)
-			if (string_element(vcpu, RDI, i, data, true))
-				return -EFAULT;
-	}
+	if (pio->in && string_copy(vcpu, RDI, data, true))
+		return -EFAULT;
 	if (vcpu->rflags & X86_EFLAGS_DF)
 		bytes = -bytes;
 	add_masked(&vcpu->gpr[pio->in ? RDI : RSI], bytes, pio->addr_size);

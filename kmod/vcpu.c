@@ -155,19 +155,25 @@ static const struct file_operations lvmm_vcpu_fops = {
 	.llseek		= noop_llseek,
 };
 
-void lvmm_vcpu_free(struct lvmm_vcpu *vcpu)
+/* What lvmm_vcpu_alloc() allocates before the FPU and backend state. */
+static void lvmm_vcpu_free_memory(struct lvmm_vcpu *vcpu)
 {
 	int i;
 
-	lvmm_vcpu_sysfs_del(vcpu);
-	lvmm_arch->vcpu_destroy(vcpu);
-	fpu_free_guest_fpstate(&vcpu->fpu);
 	for (i = 0; i < ARRAY_SIZE(vcpu->run_pages); i++)
 		if (vcpu->run_pages[i])
 			__free_page(vcpu->run_pages[i]);
 	kfree(vcpu->cpuid);
 	kfree(vcpu);
 	atomic_dec(&lvmm_stats.vcpus);
+}
+
+void lvmm_vcpu_free(struct lvmm_vcpu *vcpu)
+{
+	lvmm_vcpu_sysfs_del(vcpu);
+	lvmm_arch->vcpu_destroy(vcpu);
+	fpu_free_guest_fpstate(&vcpu->fpu);
+	lvmm_vcpu_free_memory(vcpu);
 }
 
 static struct lvmm_vcpu *lvmm_vcpu_alloc(struct lvmm_vm *vm, u32 id)
@@ -217,12 +223,7 @@ static struct lvmm_vcpu *lvmm_vcpu_alloc(struct lvmm_vm *vm, u32 id)
 	return vcpu;
 
 err:
-	for (i = 0; i < ARRAY_SIZE(vcpu->run_pages); i++)
-		if (vcpu->run_pages[i])
-			__free_page(vcpu->run_pages[i]);
-	kfree(vcpu->cpuid);
-	kfree(vcpu);
-	atomic_dec(&lvmm_stats.vcpus);
+	lvmm_vcpu_free_memory(vcpu);
 	return NULL;
 }
 

@@ -159,7 +159,12 @@ TEST(spin_with_interrupts_off_is_interruptible)
 	guest_destroy(g);
 }
 
-TEST(every_io_port)
+/* A fixture only for its timeout: 65536 exits take a while under KASAN. */
+FIXTURE(slow) {};
+FIXTURE_SETUP(slow) {}
+FIXTURE_TEARDOWN(slow) {}
+
+TEST_F_TIMEOUT(slow, every_io_port, 600)
 {
 	struct guest *g = trap_guest(GUEST_PROG(atk_all_ports));
 
@@ -188,7 +193,7 @@ TEST(beyond_ram_and_into_holes)
 	guest_destroy(g);
 }
 
-TEST(very_long_rep_string_io)
+TEST_F_TIMEOUT(slow, very_long_rep_string_io, 600)
 {
 	struct guest *g = trap_guest(GUEST_PROG(atk_long_rep));
 	struct kvm_regs regs;

@@ -16,22 +16,6 @@
 #define VMS "/sys/kernel/lvmm/vms"
 #define TRACING "/sys/kernel/tracing"
 
-static long read_num(const char *dir, const char *name)
-{
-	char path[1024], buf[32];
-	FILE *f;
-	long v = -1;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	if (fgets(buf, sizeof(buf), f))
-		v = strtol(buf, NULL, 10);
-	fclose(f);
-	return v;
-}
-
 /* The sysfs directory of this process's only VM. */
 static int find_my_vm(char *dir, size_t len)
 {
@@ -45,7 +29,7 @@ static int find_my_vm(char *dir, size_t len)
 		if (d->d_name[0] == '.')
 			continue;
 		snprintf(dir, len, VMS "/%s", d->d_name);
-		if (read_num(dir, "pid") == getpid()) {
+		if (read_sysfs_num(dir, "pid") == getpid()) {
 			found = 1;
 			break;
 		}
@@ -69,17 +53,17 @@ TEST(vm_and_vcpu_counters)
 
 	ASSERT_TRUE(find_my_vm(vm, sizeof(vm)));
 	snprintf(vcpu, sizeof(vcpu), "%s/vcpu0", vm);
-	EXPECT_EQ(1, read_num(vm, "vcpus"));
+	EXPECT_EQ(1, read_sysfs_num(vm, "vcpus"));
 	/* Code, data and the page tables it walked: a few pages. */
-	EXPECT_LE(3, read_num(vm, "pages"));
-	EXPECT_GE(16, read_num(vm, "pages"));
-	EXPECT_EQ(3, read_num(vcpu, "exits/io"));
-	EXPECT_EQ(1, read_num(vcpu, "exits/hlt"));
-	EXPECT_EQ(0, read_num(vcpu, "exits/unknown"));
-	EXPECT_EQ(4, read_num(vcpu, "userspace_exits"));
-	EXPECT_LE(read_num(vcpu, "exits/io") + read_num(vcpu, "exits/hlt") +
-		  read_num(vcpu, "exits/npf"), read_num(vcpu, "entries"));
-	EXPECT_LT(0, read_num(vcpu, "guest_time_ns"));
+	EXPECT_LE(3, read_sysfs_num(vm, "pages"));
+	EXPECT_GE(16, read_sysfs_num(vm, "pages"));
+	EXPECT_EQ(3, read_sysfs_num(vcpu, "exits/io"));
+	EXPECT_EQ(1, read_sysfs_num(vcpu, "exits/hlt"));
+	EXPECT_EQ(0, read_sysfs_num(vcpu, "exits/unknown"));
+	EXPECT_EQ(4, read_sysfs_num(vcpu, "userspace_exits"));
+	EXPECT_LE(read_sysfs_num(vcpu, "exits/io") + read_sysfs_num(vcpu, "exits/hlt") +
+		  read_sysfs_num(vcpu, "exits/npf"), read_sysfs_num(vcpu, "entries"));
+	EXPECT_LT(0, read_sysfs_num(vcpu, "guest_time_ns"));
 	guest_destroy(g);
 	EXPECT_FALSE(find_my_vm(vm, sizeof(vm))) TH_LOG("VM directory left behind");
 }

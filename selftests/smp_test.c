@@ -60,22 +60,6 @@ static void start(struct runner *r, struct vcpu *vcpu, int id, pthread_t *t)
 		vmm_die("pthread_create");
 }
 
-static long read_stat(const char *name)
-{
-	char path[128], buf[32];
-	FILE *f;
-	long v = -1;
-
-	snprintf(path, sizeof(path), "/sys/kernel/lvmm/stats/%s", name);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	if (fgets(buf, sizeof(buf), f))
-		v = strtol(buf, NULL, 10);
-	fclose(f);
-	return v;
-}
-
 static int is_kvm(void)
 {
 	return !strcmp(vmm_device(), KVM_DEV);
@@ -178,8 +162,8 @@ TEST(killed_vmm_frees_its_vms)
 
 	if (is_kvm())
 		SKIP(return, "reads lvmm's counters");
-	vms = read_stat("vms");
-	vcpus = read_stat("vcpus");
+	vms = lvmm_stat("vms");
+	vcpus = lvmm_stat("vcpus");
 	ASSERT_EQ(0, pipe(p));
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -194,15 +178,15 @@ TEST(killed_vmm_frees_its_vms)
 			__vcpu_run(g->vcpu);
 	}
 	ASSERT_EQ(1, read(p[0], &c, 1));
-	EXPECT_EQ(vms + 1, read_stat("vms"));
+	EXPECT_EQ(vms + 1, lvmm_stat("vms"));
 	usleep(100000);
 	kill(pid, SIGKILL);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	/* The last fput may run just after the process is reaped. */
-	for (i = 0; i < 100 && read_stat("vms") != vms; i++)
+	for (i = 0; i < 100 && lvmm_stat("vms") != vms; i++)
 		usleep(10000);
-	EXPECT_EQ(vms, read_stat("vms"));
-	EXPECT_EQ(vcpus, read_stat("vcpus"));
+	EXPECT_EQ(vms, lvmm_stat("vms"));
+	EXPECT_EQ(vcpus, lvmm_stat("vcpus"));
 	close(p[0]);
 	close(p[1]);
 }
@@ -215,23 +199,23 @@ TEST(fds_closed_in_any_order)
 
 	if (is_kvm())
 		SKIP(return, "reads lvmm's counters");
-	vms = read_stat("vms");
+	vms = lvmm_stat("vms");
 	for (order = 0; order < 2; order++) {
 		struct guest *g = guest_create(vmm_device(), MODE_LONG64,
 					       GUEST_PROG(print64), BACKING_DEFAULT);
 		struct kvm_regs regs;
 		int vm_fd = g->vm->fd, vcpu_fd = g->vcpu->fd;
 
-		EXPECT_EQ(vms + 1, read_stat("vms"));
+		EXPECT_EQ(vms + 1, lvmm_stat("vms"));
 		close(order ? vm_fd : vcpu_fd);
-		EXPECT_EQ(vms + 1, read_stat("vms"));
+		EXPECT_EQ(vms + 1, lvmm_stat("vms"));
 		if (order)	/* the vCPU works without the VM fd */
 			EXPECT_EQ(0, ioctl(vcpu_fd, KVM_GET_REGS, &regs));
 		close(order ? vcpu_fd : vm_fd);
 		/* The kvm_run mapping holds the vCPU file too. */
-		EXPECT_EQ(vms + 1, read_stat("vms"));
+		EXPECT_EQ(vms + 1, lvmm_stat("vms"));
 		munmap(g->vcpu->run, g->vcpu->run_size);
-		EXPECT_EQ(vms, read_stat("vms")) TH_LOG("order %d", order);
+		EXPECT_EQ(vms, lvmm_stat("vms")) TH_LOG("order %d", order);
 		close(g->vm->sys_fd);
 		munmap(g->mem, GUEST_MEM_SIZE);
 	}

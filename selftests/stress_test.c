@@ -11,22 +11,12 @@
 #include "kselftest_harness.h"
 #include "guest.h"
 
-static long stat_of(const char *name)
-{
-	char path[128], buf[32];
-	FILE *f;
-	long v = -1;
+/* A fixture only for its timeout: the debug kernel needs minutes. */
+FIXTURE(stress) {};
+FIXTURE_SETUP(stress) {}
+FIXTURE_TEARDOWN(stress) {}
 
-	snprintf(path, sizeof(path), "/sys/kernel/lvmm/stats/%s", name);
-	f = fopen(path, "re");
-	if (f && fgets(buf, sizeof(buf), f))
-		v = atol(buf);
-	if (f)
-		fclose(f);
-	return v;
-}
-
-TEST(vm_create_run_destroy_cycles)
+TEST_F_TIMEOUT(stress, vm_create_run_destroy_cycles, 1200)
 {
 	const char *env = getenv("LVMM_STRESS_CYCLES");
 	long cycles = env ? atol(env) : 1000, i, created;
@@ -34,7 +24,7 @@ TEST(vm_create_run_destroy_cycles)
 	struct guest *g;
 	int bad = 0;
 
-	created = stat_of("vms_created");
+	created = lvmm_stat("vms_created");
 	for (i = 0; i < cycles && !bad; i++) {
 		g = guest_create(LVMM_DEV, MODE_LONG64, GUEST_PROG(print64),
 				 i & 1 ? BACKING_ANON : BACKING_GMEM);
@@ -52,9 +42,9 @@ TEST(vm_create_run_destroy_cycles)
 	}
 	printf("# %ld VM create/run/destroy cycles\n", i);
 	EXPECT_EQ(0, bad);
-	EXPECT_EQ(cycles, stat_of("vms_created") - created);
-	EXPECT_EQ(0, stat_of("vms"));
-	EXPECT_EQ(0, stat_of("vcpus"));
+	EXPECT_EQ(cycles, lvmm_stat("vms_created") - created);
+	EXPECT_EQ(0, lvmm_stat("vms"));
+	EXPECT_EQ(0, lvmm_stat("vcpus"));
 }
 
 TEST_HARNESS_MAIN

@@ -38,22 +38,6 @@ int open_device(const char *path, int *exit_code)
 	return -1;
 }
 
-/* Read a one-line sysfs file into buf, without the newline. */
-static int read_line(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-
-	if (!f)
-		return -1;
-	if (!fgets(buf, (int)len, f)) {
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
 static int name_cmp(const struct dirent **a, const struct dirent **b)
 {
 	return strcmp((*a)->d_name, (*b)->d_name);
@@ -62,7 +46,7 @@ static int name_cmp(const struct dirent **a, const struct dirent **b)
 static void print_features(void)
 {
 	struct dirent **names;
-	char path[512], value[64];
+	char value[64];
 	int i, n;
 
 	n = scandir(SYSFS_DIR "/features", &names, NULL, name_cmp);
@@ -73,12 +57,10 @@ static void print_features(void)
 	}
 	printf("features:\n");
 	for (i = 0; i < n; i++) {
-		if (names[i]->d_name[0] != '.') {
-			snprintf(path, sizeof(path), "%s/features/%s", SYSFS_DIR,
-				 names[i]->d_name);
-			if (!read_line(path, value, sizeof(value)))
-				printf("  %-16s %s\n", names[i]->d_name, value);
-		}
+		if (names[i]->d_name[0] != '.' &&
+		    !sysfs_read(SYSFS_DIR "/features", names[i]->d_name, value,
+				sizeof(value)))
+			printf("  %-16s %s\n", names[i]->d_name, value);
 		free(names[i]);
 	}
 	free(names);
@@ -133,12 +115,12 @@ int cmd_info(int argc, char **argv)
 	}
 	printf("device:          %s (KVM API %d)\n", device, api);
 
-	if (read_line(SYSFS_DIR "/version", value, sizeof(value))) {
+	if (sysfs_read(SYSFS_DIR, "version", value, sizeof(value))) {
 		printf("module:          not lvmm (no %s)\n", SYSFS_DIR);
 		return 0;
 	}
 	printf("module:          lvmm %s\n", value);
-	if (!read_line(SYSFS_DIR "/backend", value, sizeof(value)))
+	if (!sysfs_read(SYSFS_DIR, "backend", value, sizeof(value)))
 		printf("backend:         %s\n", value);
 	print_features();
 	return 0;

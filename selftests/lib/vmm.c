@@ -163,3 +163,19 @@ const char *exit_reason_str(uint32_t reason)
 		return names[reason];
 	return "?";
 }
+
+long read_sysfs_num(const char *dir, const char *name)
+{
+	char path[1024], buf[32];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	if (fgets(buf, sizeof(buf), f))
+		v = strtol(buf, NULL, 10);
+	fclose(f);
+	return v;
+}

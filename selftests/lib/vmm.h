@@ -64,5 +64,9 @@ void vcpu_run(struct vcpu *vcpu);
 void vcpu_setup_real_mode(struct vcpu *vcpu, uint64_t rip);
 
 const char *exit_reason_str(uint32_t reason);
+/* A number from a one-value file @dir/@name (sysfs); -1 if unreadable. */
+long read_sysfs_num(const char *dir, const char *name);
+/* /sys/kernel/lvmm/stats/@name */
+#define lvmm_stat(name) read_sysfs_num("/sys/kernel/lvmm/stats", name)
 
 #endif /* LVMM_SELFTEST_VMM_H */
