@@ -180,7 +180,6 @@ static int handle_io(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	struct lvmm_pio *pio = &vcpu->pio;
 	u8 *data = (u8 *)run + PAGE_SIZE;
 	struct lvmm_cpu_state st;
-	u32 i;
 
 	*pio = (struct lvmm_pio){
 		.in = exit->io.in,
@@ -229,7 +228,6 @@ static int complete_pio(struct lvmm_vcpu *vcpu)
 	struct lvmm_pio *pio = &vcpu->pio;
 	u8 *data = (u8 *)vcpu->run + PAGE_SIZE;
 	s64 bytes = (s64)pio->count * pio->size;
-	u32 i;
 
 	if (!pio->string) {
 		if (pio->in) {
