@@ -336,6 +336,8 @@ int lvmm_complete_userspace_exit(struct lvmm_vcpu *vcpu)
 		return complete_pio(vcpu);
 	case LVMM_PENDING_MMIO:
 		return complete_mmio(vcpu);
+	case LVMM_PENDING_HYPERCALL:
+		return lvmm_complete_hypercall(vcpu);
 	default:
 		return 0;
 	}
@@ -397,6 +399,8 @@ int lvmm_handle_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 		return handle_xsetbv(vcpu, exit);
 	case LVMM_EXIT_SKIP:
 		return lvmm_skip(vcpu, exit, op_invd, sizeof(op_invd));
+	case LVMM_EXIT_HYPERCALL:
+		return lvmm_handle_hypercall(vcpu, exit);
 	case LVMM_EXIT_SHUTDOWN:
 		run->exit_reason = KVM_EXIT_SHUTDOWN;
 		return 0;

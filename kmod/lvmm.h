@@ -96,6 +96,7 @@ enum lvmm_pending {
 	LVMM_PENDING_NONE,
 	LVMM_PENDING_PIO,	/* finish an IN/OUT (string or not) */
 	LVMM_PENDING_MMIO,	/* finish a decoded MOV to/from MMIO */
+	LVMM_PENDING_HYPERCALL,	/* return the VMM's result in RAX */
 };
 
 /**
@@ -238,6 +239,13 @@ extern u64 lvmm_host_xcr0;
 /* msr.c */
 int lvmm_emulate_rdmsr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
 int lvmm_emulate_wrmsr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
+int lvmm_get_msr_index_list(struct kvm_msr_list __user *u);
+int lvmm_vcpu_msrs(struct lvmm_vcpu *vcpu, struct kvm_msrs __user *u,
+		   bool write);
+
+/* hypercall.c */
+int lvmm_handle_hypercall(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
+int lvmm_complete_hypercall(struct lvmm_vcpu *vcpu);
 
 /* guest_access.c: guest virtual memory, through the guest's page tables */
 int lvmm_gva_to_gpa(struct lvmm_vcpu *vcpu, u64 gva, bool write, u64 *gpa);

@@ -46,6 +46,8 @@ static long lvmm_dev_ioctl(struct file *file, unsigned int cmd,
 		return LVMM_VCPU_MMAP_SIZE;
 	case KVM_GET_SUPPORTED_CPUID:
 		return lvmm_get_supported_cpuid((void __user *)arg);
+	case KVM_GET_MSR_INDEX_LIST:
+		return lvmm_get_msr_index_list((void __user *)arg);
 	default:
 		return -ENOTTY;
 	}

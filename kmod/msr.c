@@ -7,9 +7,70 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/msr-index.h>
 #include <asm/trapnr.h>
 
 #include "lvmm.h"
+
+/* The MSRs lvmm keeps for a guest: what KVM_GET_MSR_INDEX_LIST reports. */
+static const u32 lvmm_msrs[] = {
+	MSR_EFER, MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK,
+	MSR_KERNEL_GS_BASE, MSR_FS_BASE, MSR_GS_BASE, MSR_IA32_SYSENTER_CS,
+	MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP, MSR_IA32_CR_PAT,
+	MSR_IA32_APICBASE, MSR_IA32_TSC,
+};
+
+/* Largest batch of KVM_GET/SET_MSRS, as in KVM. */
+#define LVMM_MAX_IO_MSRS	256
+
+int lvmm_get_msr_index_list(struct kvm_msr_list __user *u)
+{
+	struct kvm_msr_list hdr;
+	u32 n = ARRAY_SIZE(lvmm_msrs);
+
+	if (copy_from_user(&hdr, u, sizeof(hdr)))
+		return -EFAULT;
+	if (put_user(n, &u->nmsrs))
+		return -EFAULT;
+	if (hdr.nmsrs < n)
+		return -E2BIG;
+	if (copy_to_user(u->indices, lvmm_msrs, sizeof(lvmm_msrs)))
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * KVM_GET_MSRS / KVM_SET_MSRS: as KVM, process entries in order and return
+ * how many succeeded; the first MSR lvmm does not keep (or a value it
+ * refuses) stops the batch.
+ */
+int lvmm_vcpu_msrs(struct lvmm_vcpu *vcpu, struct kvm_msrs __user *u,
+		   bool write)
+{
+	struct kvm_msr_entry *e;
+	struct kvm_msrs hdr;
+	u32 i;
+	int ret = 0;
+
+	if (copy_from_user(&hdr, u, sizeof(hdr)))
+		return -EFAULT;
+	if (hdr.nmsrs >= LVMM_MAX_IO_MSRS)
+		return -E2BIG;
+	e = memdup_array_user(u->entries, hdr.nmsrs, sizeof(*e));
+	if (IS_ERR(e))
+		return PTR_ERR(e);
+	for (i = 0; i < hdr.nmsrs; i++) {
+		if (write ? lvmm_arch->set_msr(vcpu, e[i].index, e[i].data) :
+			    lvmm_arch->get_msr(vcpu, e[i].index, &e[i].data))
+			break;
+	}
+	if (!write && copy_to_user(u->entries, e, i * sizeof(*e)))
+		ret = -EFAULT;
+	kfree(e);
+	return ret ? ret : i;
+}
 
 static const u8 op_rdmsr[] = { 0x0f, 0x32 };
 static const u8 op_wrmsr[] = { 0x0f, 0x30 };

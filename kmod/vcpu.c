@@ -16,6 +16,7 @@
 #include <linux/uaccess.h>
 #include <asm/fpu/api.h>
 #include <asm/processor-flags.h>
+#include <asm/tsc.h>
 
 #include "lvmm.h"
 
@@ -109,6 +110,14 @@ static long lvmm_vcpu_ioctl(struct file *file, unsigned int cmd,
 		break;
 	case KVM_GET_CPUID2:
 		ret = lvmm_get_cpuid2(vcpu, argp);
+		break;
+	case KVM_GET_MSRS:
+	case KVM_SET_MSRS:
+		ret = lvmm_vcpu_msrs(vcpu, argp, cmd == KVM_SET_MSRS);
+		break;
+	case KVM_GET_TSC_KHZ:
+		/* The guest's TSC runs at the host's rate: no scaling. */
+		ret = tsc_khz ? tsc_khz : -EIO;
 		break;
 	default:
 		ret = -ENOTTY;

@@ -13,7 +13,7 @@
 
 const char *const vm_exit_reasons[VM_EXIT_REASONS] = {
 	"intr", "cpuid", "hlt", "io", "npf", "rdmsr", "wrmsr", "xsetbv",
-	"shutdown", "fail_entry", "unknown", "other",
+	"shutdown", "fail_entry", "unknown", "other", "hypercall",
 };
 
 static uint64_t num(const char *dir, const char *name)

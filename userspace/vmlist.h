@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#define VM_EXIT_REASONS 12
+#define VM_EXIT_REASONS 13
 
 struct vcpu_info {
 	int id;

@@ -38,6 +38,11 @@ static void exit_invd(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	exit_as(exit, LVMM_EXIT_SKIP);
 }
 
+static void exit_vmmcall(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
+{
+	exit_as(exit, LVMM_EXIT_HYPERCALL);
+}
+
 static void exit_xsetbv(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 {
 	exit_as(exit, LVMM_EXIT_XSETBV);
@@ -78,7 +83,7 @@ static void exit_npf(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	exit->npf.write = exit->info1 & BIT(1);
 }
 
-/* Guests get no SVM of their own, and no MONITOR/MWAIT: #UD. */
+/* Guests get no SVM of their own (VMMCALL aside), no MONITOR/MWAIT: #UD. */
 static void exit_ud(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 {
 	svm_queue_exception(vcpu, X86_TRAP_UD, false, 0);
@@ -117,7 +122,7 @@ static const svm_exit_fn svm_exit_handlers[] = {
 	[SVM_EXIT_MSR]				= exit_msr,
 	[SVM_EXIT_SHUTDOWN]			= exit_shutdown,
 	[SVM_EXIT_VMRUN]			= exit_ud,
-	[SVM_EXIT_VMMCALL]			= exit_ud,
+	[SVM_EXIT_VMMCALL]			= exit_vmmcall,
 	[SVM_EXIT_VMLOAD]			= exit_ud,
 	[SVM_EXIT_VMSAVE]			= exit_ud,
 	[SVM_EXIT_STGI]				= exit_ud,

@@ -328,3 +328,12 @@ GUEST(atk_smc)
 	hlt
 END(atk_smc)
 	.section .note.GNU-stack,"",@progbits
+
+/* One hypercall with the registers the test set, then HLT. */
+	.section .rodata, "a"
+	.code64
+GUEST(hypercall64)
+	vmmcall
+	hlt
+END(hypercall64)
+	.section .note.GNU-stack,"",@progbits

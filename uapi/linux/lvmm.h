@@ -40,6 +40,14 @@ struct lvmm_vm_name {
 #define LVMM_SET_VM_NAME	_IOW(LVMMIO, 0x80, struct lvmm_vm_name)
 
 /*
+ * Hypercalls: VMMCALL with the number in RAX, arguments in RBX, RCX, RDX
+ * and RSI, the result in RAX (Documentation/hypercalls.rst). Unknown
+ * numbers return -KVM_ENOSYS (-1000); from CPL > 0, -KVM_EPERM.
+ */
+#define LVMM_HC_NOP		0x10000	/* returns 0; handled in the kernel */
+#define LVMM_HC_VMM		0x10001	/* KVM_EXIT_HYPERCALL to the VMM */
+
+/*
  * The guest ABI of the lvmm launcher (Documentation/guest-abi.rst): I/O
  * ports a guest uses to talk to `lvmm run`.
  */

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hypercalls: VMMCALL, with the ABI of uapi/linux/lvmm.h and
+ * Documentation/hypercalls.rst. VMCALL, Intel's instruction, is not
+ * intercepted on AMD and raises #UD in the guest, as the CPU does.
+ */
+#include <linux/kvm.h>
+#include <linux/kvm_para.h>
+
+#include "lvmm.h"
+
+static const u8 op_vmmcall[] = { 0x0f, 0x01, 0xd9 };
+
+/* Outside 64-bit mode only EAX carries the result. */
+static void set_result(struct lvmm_vcpu *vcpu, u64 ret)
+{
+	struct lvmm_cpu_state st;
+
+	lvmm_arch->get_state(vcpu, &st);
+	vcpu->gpr[RAX] = st.mode == LVMM_MODE_LONG64 ? ret : (u32)ret;
+}
+
+int lvmm_handle_hypercall(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
+{
+	struct kvm_run *run = vcpu->run;
+	struct lvmm_cpu_state st;
+	u64 nr = vcpu->gpr[RAX];
+	s64 ret;
+
+	lvmm_arch->get_state(vcpu, &st);
+	if (st.mode != LVMM_MODE_LONG64)
+		nr = (u32)nr;
+	if (lvmm_skip_insn(vcpu, exit, op_vmmcall, sizeof(op_vmmcall))) {
+		run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+		run->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
+		run->internal.ndata = 0;
+		return 0;
+	}
+
+	if (st.cpl) {
+		ret = -KVM_EPERM;
+	} else if (nr == LVMM_HC_NOP) {
+		ret = 0;
+	} else if (nr == LVMM_HC_VMM) {
+		run->exit_reason = KVM_EXIT_HYPERCALL;
+		run->hypercall.nr = nr;
+		run->hypercall.args[0] = vcpu->gpr[RBX];
+		run->hypercall.args[1] = vcpu->gpr[RCX];
+		run->hypercall.args[2] = vcpu->gpr[RDX];
+		run->hypercall.args[3] = vcpu->gpr[RSI];
+		run->hypercall.args[4] = 0;
+		run->hypercall.args[5] = 0;
+		run->hypercall.ret = 0;
+		run->hypercall.flags = st.mode == LVMM_MODE_LONG64;
+		vcpu->pending = LVMM_PENDING_HYPERCALL;
+		return 0;
+	} else {
+		ret = -KVM_ENOSYS;
+	}
+	set_result(vcpu, ret);
+	return 1;
+}
+
+int lvmm_complete_hypercall(struct lvmm_vcpu *vcpu)
+{
+	set_result(vcpu, vcpu->run->hypercall.ret);
+	return 0;
+}
