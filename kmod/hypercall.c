@@ -37,11 +37,7 @@ int lvmm_handle_hypercall(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 		return 0;
 	}
 
-	if (st.cpl) {
-		ret = -KVM_EPERM;
-	} else if (nr == LVMM_HC_NOP) {
-		ret = 0;
-	} else if (nr == LVMM_HC_VMM) {
+	if (!st.cpl && nr == LVMM_HC_VMM) {
 		run->exit_reason = KVM_EXIT_HYPERCALL;
 		run->hypercall.nr = nr;
 		run->hypercall.args[0] = vcpu->gpr[RBX];
@@ -54,9 +50,14 @@ int lvmm_handle_hypercall(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 		run->hypercall.flags = st.mode == LVMM_MODE_LONG64;
 		vcpu->pending = LVMM_PENDING_HYPERCALL;
 		return 0;
-	} else {
-		ret = -KVM_ENOSYS;
 	}
+
+	if (st.cpl)
+		ret = -KVM_EPERM;
+	else if (nr == LVMM_HC_NOP)
+		ret = 0;
+	else
+		ret = -KVM_ENOSYS;
 	set_result(vcpu, ret);
 	return 1;
 }
