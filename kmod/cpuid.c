@@ -47,6 +47,8 @@ static int nr_default_cpuid;
 #define EBX7_SGX	BIT(2)
 #define EBX7_TSC_ADJUST	BIT(1)
 #define EBX7_INTEL_PT	BIT(25)
+#define ECX7_PKU	BIT(3)	/* PKRU is not switched for guests */
+#define ECX7_OSPKE	BIT(4)
 #define ECX7_WAITPKG	BIT(5)
 #define ECX7_SGX_LC	BIT(30)
 /* Leaf 0x80000001 */
@@ -94,7 +96,8 @@ void lvmm_filter_cpuid(struct kvm_cpuid_entry2 *e)
 		if (e->index == 0) {
 			e->eax = 0;	/* only subleaf 0 */
 			e->ebx &= ~(EBX7_SGX | EBX7_TSC_ADJUST | EBX7_INTEL_PT);
-			e->ecx &= ~(ECX7_WAITPKG | ECX7_SGX_LC);
+			e->ecx &= ~(ECX7_PKU | ECX7_OSPKE | ECX7_WAITPKG |
+				    ECX7_SGX_LC);
 			e->edx = 0;
 		} else {
 			clear_entry(e);

@@ -243,6 +243,15 @@ int lvmm_get_msr_index_list(struct kvm_msr_list __user *u);
 int lvmm_vcpu_msrs(struct lvmm_vcpu *vcpu, struct kvm_msrs __user *u,
 		   bool write);
 
+/* fpu.c */
+int lvmm_xsave_size(void);
+int lvmm_get_fpu(struct lvmm_vcpu *vcpu, struct kvm_fpu __user *u);
+int lvmm_set_fpu(struct lvmm_vcpu *vcpu, struct kvm_fpu __user *u);
+int lvmm_get_xsave(struct lvmm_vcpu *vcpu, void __user *u, unsigned int size);
+int lvmm_set_xsave(struct lvmm_vcpu *vcpu, void __user *u);
+int lvmm_get_xcrs(struct lvmm_vcpu *vcpu, struct kvm_xcrs __user *u);
+int lvmm_set_xcrs(struct lvmm_vcpu *vcpu, struct kvm_xcrs __user *u);
+
 /* hypercall.c */
 int lvmm_handle_hypercall(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
 int lvmm_complete_hypercall(struct lvmm_vcpu *vcpu);

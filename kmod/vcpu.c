@@ -115,6 +115,27 @@ static long lvmm_vcpu_ioctl(struct file *file, unsigned int cmd,
 	case KVM_SET_MSRS:
 		ret = lvmm_vcpu_msrs(vcpu, argp, cmd == KVM_SET_MSRS);
 		break;
+	case KVM_GET_FPU:
+		ret = lvmm_get_fpu(vcpu, argp);
+		break;
+	case KVM_SET_FPU:
+		ret = lvmm_set_fpu(vcpu, argp);
+		break;
+	case KVM_GET_XSAVE:
+		ret = lvmm_get_xsave(vcpu, argp, sizeof(struct kvm_xsave));
+		break;
+	case KVM_GET_XSAVE2:
+		ret = lvmm_get_xsave(vcpu, argp, lvmm_xsave_size());
+		break;
+	case KVM_SET_XSAVE:
+		ret = lvmm_set_xsave(vcpu, argp);
+		break;
+	case KVM_GET_XCRS:
+		ret = lvmm_get_xcrs(vcpu, argp);
+		break;
+	case KVM_SET_XCRS:
+		ret = lvmm_set_xcrs(vcpu, argp);
+		break;
 	case KVM_GET_TSC_KHZ:
 		/* The guest's TSC runs at the host's rate: no scaling. */
 		ret = tsc_khz ? tsc_khz : -EIO;

@@ -113,7 +113,11 @@ int lvmm_check_extension(long ext)
 	case KVM_CAP_JOIN_MEMORY_REGIONS_WORKS:
 	case KVM_CAP_INTERNAL_ERROR_DATA:
 	case KVM_CAP_GET_TSC_KHZ:
+	case KVM_CAP_XSAVE:
+	case KVM_CAP_XCRS:
 		return 1;
+	case KVM_CAP_XSAVE2:
+		return lvmm_xsave_size();
 	case KVM_CAP_NR_VCPUS:
 		return min_t(unsigned int, num_online_cpus(), lvmm_max_vcpus);
 	case KVM_CAP_MAX_VCPUS:

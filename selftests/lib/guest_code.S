@@ -337,3 +337,13 @@ GUEST(hypercall64)
 	hlt
 END(hypercall64)
 	.section .note.GNU-stack,"",@progbits
+
+/* RAX = XMM0's low quadword; XMM1's low quadword = RBX. */
+	.section .rodata, "a"
+	.code64
+GUEST(fpu64)
+	movq	%xmm0, %rax
+	movq	%rbx, %xmm1
+	hlt
+END(fpu64)
+	.section .note.GNU-stack,"",@progbits
