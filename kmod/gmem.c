@@ -46,10 +46,15 @@ int lvmm_gmem_get_page(struct file *file, pgoff_t index, struct page **page)
 		*page = p;
 		return 0;
 	}
-	p = alloc_page(GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT);
+	/*
+	 * NORETRY: past its memory cgroup's limit a VM gets -ENOMEM from
+	 * KVM_RUN (or SIGBUS in the VMM) instead of an OOM kill in the cgroup.
+	 */
+	p = alloc_page(GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT | __GFP_NORETRY |
+		       __GFP_NOWARN);
 	if (!p)
 		return -ENOMEM;
-	old = xa_cmpxchg(&gmem->pages, index, NULL, p, GFP_KERNEL_ACCOUNT);
+	old = xa_cmpxchg(&gmem->pages, index, NULL, p, LVMM_GFP_GUEST);
 	if (xa_is_err(old)) {
 		__free_page(p);
 		return xa_err(old);

@@ -16,6 +16,7 @@
 #ifndef LVMM_H
 #define LVMM_H
 
+#include <linux/gfp.h>
 #include <linux/kref.h>
 #include <linux/kvm.h>
 #include <linux/mutex.h>
@@ -35,6 +36,13 @@
 #define LVMM_MAX_VCPUS		255	/* hard cap; module parameter below */
 #define LVMM_MAX_SLOTS		512	/* hard cap; module parameter below */
 #define LVMM_MAX_CPUID		256	/* entries in a vCPU's CPUID table */
+
+/*
+ * Allocations a running guest causes (its pages, their bookkeeping, nested
+ * page tables): charged to the VMM's memory cgroup, and failing with
+ * -ENOMEM at its limit rather than invoking the cgroup's OOM killer.
+ */
+#define LVMM_GFP_GUEST	(GFP_KERNEL_ACCOUNT | __GFP_NORETRY | __GFP_NOWARN)
 
 /* Module parameters (main.c). */
 extern unsigned int lvmm_max_vcpus;

@@ -219,7 +219,7 @@ static int lvmm_slot_pin(struct lvmm_vm *vm, struct lvmm_slot *slot, u64 off,
 		return ret < 0 ? ret : -EFAULT;
 
 	mutex_lock(&vm->mmu_lock);
-	old = xa_cmpxchg(&slot->pinned, off, NULL, p, GFP_KERNEL_ACCOUNT);
+	old = xa_cmpxchg(&slot->pinned, off, NULL, p, LVMM_GFP_GUEST);
 	mutex_unlock(&vm->mmu_lock);
 	if (xa_is_err(old)) {
 		unpin_user_page(p);

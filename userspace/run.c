@@ -147,10 +147,14 @@ static void *vcpu_thread(void *arg)
 			if (errno == EBUSY)
 				fprintf(stderr, "\r\nlvmm: vCPU %d: another hypervisor (kvm_amd?) holds SVM on this CPU; unload it, or load kvm with enable_virt_at_load=0\r\n",
 					c->id);
+			else if (errno == ENOMEM)
+				fprintf(stderr, "\r\nlvmm: vCPU %d: KVM_RUN: %s: no memory for the guest (memory cgroup limit?)\r\n",
+					c->id, strerror(errno));
 			else
 				fprintf(stderr, "\r\nlvmm: vCPU %d: KVM_RUN: %s\r\n",
 					c->id, strerror(errno));
 			vm_finish(vm, errno == EBUSY ? LVMM_EXIT_FAIL_ENTRY :
+				  errno == ENOMEM || errno == EFAULT ? LVMM_EXIT_OSERR :
 				  LVMM_EXIT_INTERNAL);
 			break;
 		}

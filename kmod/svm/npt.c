@@ -4,7 +4,7 @@
  *
  * Built lazily: a guest's first touch of a frame faults (#NPF), the core
  * finds the backing page and calls svm_map_gfn(). All of it happens under
- * vm->mmu_lock, a mutex, so tables are allocated with GFP_KERNEL_ACCOUNT and
+ * vm->mmu_lock, a mutex, so tables are allocated with LVMM_GFP_GUEST and
  * charged to the VMM's memory cgroup.
  */
 #include <linux/gfp.h>
@@ -24,7 +24,7 @@
 
 static u64 *npt_alloc_table(void)
 {
-	return (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	return (u64 *)get_zeroed_page(LVMM_GFP_GUEST);
 }
 
 int svm_vm_init(struct lvmm_vm *vm)
