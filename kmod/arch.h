@@ -14,6 +14,7 @@
 #include <linux/types.h>
 
 struct kvm_sregs;
+struct kvm_vcpu_events;
 struct lvmm_vm;
 struct lvmm_vcpu;
 
@@ -136,6 +137,11 @@ struct lvmm_cpu_state {
  * @get_msr:     read an MSR the backend keeps; -ENOENT if it keeps none
  * @set_msr:     write one; -ENOENT if unknown, -EINVAL if the value faults
  * @queue_exception: deliver an exception at the next entry
+ * @interrupt_allowed: the guest can take an external interrupt right now
+ * @end_interrupt_shadow: an emulated instruction completed: the STI/MOV SS
+ *               shadow, which covered only it, is over
+ * @get_events:  KVM_GET_VCPU_EVENTS: events being delivered, the shadow
+ * @set_events:  KVM_SET_VCPU_EVENTS
  * @map_gfn:     map a guest frame to a host frame; under vm->mmu_lock
  * @unmap_gfns:  remove mappings; under vm->mmu_lock; the caller flushes
  * @exit_name:   name of a backend exit code, for messages
@@ -160,6 +166,11 @@ struct lvmm_arch_ops {
 	int (*set_msr)(struct lvmm_vcpu *vcpu, u32 index, u64 data);
 	void (*queue_exception)(struct lvmm_vcpu *vcpu, u8 vector,
 				bool has_error, u32 error);
+	bool (*interrupt_allowed)(struct lvmm_vcpu *vcpu);
+	void (*end_interrupt_shadow)(struct lvmm_vcpu *vcpu);
+	void (*get_events)(struct lvmm_vcpu *vcpu, struct kvm_vcpu_events *ev);
+	int (*set_events)(struct lvmm_vcpu *vcpu,
+			  const struct kvm_vcpu_events *ev);
 
 	int (*map_gfn)(struct lvmm_vm *vm, u64 gfn, u64 pfn, bool writable);
 	void (*unmap_gfns)(struct lvmm_vm *vm, u64 gfn, u64 count);

@@ -201,7 +201,7 @@ static int handle_io(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 		string_prefixes(vcpu, st.mode, &seg, &pio->addr_size);
 		rcx = masked(vcpu->gpr[RCX], pio->addr_size);
 		if (pio->rep && !rcx) {
-			vcpu->rip = pio->next_rip;
+			lvmm_set_rip(vcpu, pio->next_rip);
 			return 1;
 		}
 		if (pio->rep)
@@ -236,7 +236,7 @@ static int complete_pio(struct lvmm_vcpu *vcpu)
 			memcpy(&val, data, pio->size);
 			vcpu->gpr[RAX] = val;
 		}
-		vcpu->rip = pio->next_rip;
+		lvmm_set_rip(vcpu, pio->next_rip);
 		return 0;
 	}
 
@@ -249,7 +249,7 @@ static int complete_pio(struct lvmm_vcpu *vcpu)
 		add_masked(&vcpu->gpr[RCX], -(s64)pio->count, pio->addr_size);
 	/* A REP with RCX left re-executes the instruction for the rest. */
 	if (!pio->rep || !masked(vcpu->gpr[RCX], pio->addr_size))
-		vcpu->rip = pio->next_rip;
+		lvmm_set_rip(vcpu, pio->next_rip);
 	return 0;
 }
 
@@ -318,11 +318,12 @@ static int complete_mmio(struct lvmm_vcpu *vcpu)
 			*reg = val;
 	}
 	lvmm_arch->get_state(vcpu, &st);
-	vcpu->rip += m->len;
 	if (st.mode == LVMM_MODE_PROT32)
-		vcpu->rip &= 0xffffffffULL;
+		lvmm_set_rip(vcpu, (vcpu->rip + m->len) & 0xffffffffULL);
 	else if (st.mode != LVMM_MODE_LONG64)
-		vcpu->rip &= 0xffffULL;
+		lvmm_set_rip(vcpu, (vcpu->rip + m->len) & 0xffffULL);
+	else
+		lvmm_set_rip(vcpu, vcpu->rip + m->len);
 	return 0;
 }
 

@@ -16,6 +16,20 @@
 
 #include "lvmm.h"
 
+/* MXCSR bits this CPU implements, as FXSAVE reports them. */
+static u32 lvmm_mxcsr_mask;
+
+void lvmm_fpu_init(void)
+{
+	struct fxregs_state fx __aligned(16) = {};
+
+	kernel_fpu_begin();
+	asm volatile("fxsaveq %0" : "=m" (fx));
+	kernel_fpu_end();
+	/* 0 means the default mask of CPUs without MXCSR_MASK. */
+	lvmm_mxcsr_mask = fx.mxcsr_mask ? fx.mxcsr_mask : 0xffbf;
+}
+
 /* Bytes of KVM_GET_XSAVE2's buffer: the host's XSAVE size, at least 4096. */
 int lvmm_xsave_size(void)
 {
@@ -51,6 +65,9 @@ int lvmm_set_fpu(struct lvmm_vcpu *vcpu, struct kvm_fpu __user *u)
 
 	if (copy_from_user(&f, u, sizeof(f)))
 		return -EFAULT;
+	/* Reserved MXCSR bits would make the host's XRSTOR fault. */
+	if (f.mxcsr & ~lvmm_mxcsr_mask)
+		return -EINVAL;
 	memcpy(fx->st_space, f.fpr, sizeof(f.fpr));
 	fx->cwd = f.fcw;
 	fx->swd = f.fsw;

@@ -203,6 +203,12 @@ static u64 lvmm_rip_mask(int mode)
 	}
 }
 
+void lvmm_set_rip(struct lvmm_vcpu *vcpu, u64 rip)
+{
+	vcpu->rip = rip;
+	lvmm_arch->end_interrupt_shadow(vcpu);
+}
+
 /* Read up to @len instruction bytes at CS:RIP; returns how many. */
 int lvmm_fetch_insn(struct lvmm_vcpu *vcpu, u8 *bytes, unsigned int len)
 {
@@ -244,7 +250,7 @@ int lvmm_skip_insn(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit,
 	int got, n;
 
 	if (exit->next_rip) {
-		vcpu->rip = exit->next_rip;
+		lvmm_set_rip(vcpu, exit->next_rip);
 		return 0;
 	}
 	got = lvmm_fetch_insn(vcpu, bytes, sizeof(bytes));
@@ -255,6 +261,6 @@ int lvmm_skip_insn(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit,
 	if (n < 0 || n + oplen > (unsigned int)got ||
 	    memcmp(bytes + n, opcode, oplen))
 		return -EINVAL;
-	vcpu->rip = (vcpu->rip + n + oplen) & lvmm_rip_mask(st.mode);
+	lvmm_set_rip(vcpu, (vcpu->rip + n + oplen) & lvmm_rip_mask(st.mode));
 	return 0;
 }

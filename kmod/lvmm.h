@@ -171,6 +171,10 @@ struct lvmm_vcpu {
 	struct kvm_cpuid_entry2 *cpuid;	/* LVMM_MAX_CPUID entries */
 	int nr_cpuid;
 
+	/* An external interrupt from KVM_INTERRUPT, not yet delivered. */
+	bool irq_pending;
+	u8 irq_vector;
+
 	enum lvmm_pending pending;
 	struct lvmm_pio pio;
 	struct lvmm_mmio_insn mmio;
@@ -252,6 +256,7 @@ int lvmm_vcpu_msrs(struct lvmm_vcpu *vcpu, struct kvm_msrs __user *u,
 		   bool write);
 
 /* fpu.c */
+void lvmm_fpu_init(void);
 int lvmm_xsave_size(void);
 int lvmm_get_fpu(struct lvmm_vcpu *vcpu, struct kvm_fpu __user *u);
 int lvmm_set_fpu(struct lvmm_vcpu *vcpu, struct kvm_fpu __user *u);
@@ -270,6 +275,9 @@ int lvmm_read_guest_virt(struct lvmm_vcpu *vcpu, u64 gva, void *buf,
 			 size_t len);
 int lvmm_write_guest_virt(struct lvmm_vcpu *vcpu, u64 gva, const void *buf,
 			  size_t len);
+
+/* Move RIP past an instruction lvmm emulated (insn.c). */
+void lvmm_set_rip(struct lvmm_vcpu *vcpu, u64 rip);
 
 /* insn.c: instruction decoding */
 int lvmm_decode_mmio(const u8 *bytes, unsigned int avail, int mode,

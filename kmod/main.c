@@ -91,6 +91,7 @@ static int __init lvmm_init(void)
 	ret = lvmm_cpuid_init();
 	if (ret)
 		goto err_arch;
+	lvmm_fpu_init();
 
 	ret = lvmm_sysfs_init();
 	if (ret)

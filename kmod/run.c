@@ -15,6 +15,7 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <asm/fpu/api.h>
+#include <asm/processor-flags.h>
 
 #include "lvmm.h"
 #include "trace.h"
@@ -90,9 +91,19 @@ int lvmm_vcpu_run(struct lvmm_vcpu *vcpu)
 		ret = lvmm_handle_exit(vcpu, &exit);
 		if (ret <= 0)
 			break;
+		/* The VMM asked to hear when it may inject an interrupt. */
+		if (READ_ONCE(run->request_interrupt_window) &&
+		    !vcpu->irq_pending && lvmm_arch->interrupt_allowed(vcpu)) {
+			run->exit_reason = KVM_EXIT_IRQ_WINDOW_OPEN;
+			ret = 0;
+			break;
+		}
 	}
 	fpu_swap_kvm_fpstate(&vcpu->fpu, false);
 	if (!ret)
 		vcpu->stats.userspace_exits++;
+	run->if_flag = !!(vcpu->rflags & X86_EFLAGS_IF);
+	run->ready_for_interrupt_injection = !vcpu->irq_pending &&
+					     lvmm_arch->interrupt_allowed(vcpu);
 	return ret;
 }

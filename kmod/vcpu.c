@@ -65,6 +65,48 @@ static int lvmm_set_regs(struct lvmm_vcpu *vcpu, struct kvm_regs __user *u)
 	return 0;
 }
 
+/*
+ * KVM_INTERRUPT: the VMM's interrupt controller raised @irq. As with KVM
+ * without an in-kernel irqchip, a newer one replaces one not yet delivered.
+ */
+static int lvmm_interrupt(struct lvmm_vcpu *vcpu, struct kvm_interrupt __user *u)
+{
+	struct kvm_interrupt irq;
+
+	if (copy_from_user(&irq, u, sizeof(irq)))
+		return -EFAULT;
+	if (irq.irq >= 256)
+		return -EINVAL;
+	vcpu->irq_pending = true;
+	vcpu->irq_vector = irq.irq;
+	return 0;
+}
+
+static int lvmm_vcpu_events(struct lvmm_vcpu *vcpu, void __user *u, bool set)
+{
+	struct kvm_vcpu_events ev;
+
+	if (set) {
+		if (copy_from_user(&ev, u, sizeof(ev)))
+			return -EFAULT;
+		return lvmm_arch->set_events(vcpu, &ev);
+	}
+	lvmm_arch->get_events(vcpu, &ev);
+	return copy_to_user(u, &ev, sizeof(ev)) ? -EFAULT : 0;
+}
+
+/* Without an in-kernel APIC a vCPU is always runnable, as with KVM. */
+static int lvmm_mp_state(void __user *u, bool set)
+{
+	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
+
+	if (!set)
+		return copy_to_user(u, &mp, sizeof(mp)) ? -EFAULT : 0;
+	if (copy_from_user(&mp, u, sizeof(mp)))
+		return -EFAULT;
+	return mp.mp_state == KVM_MP_STATE_RUNNABLE ? 0 : -EINVAL;
+}
+
 static long lvmm_vcpu_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)
 {
@@ -114,6 +156,17 @@ static long lvmm_vcpu_ioctl(struct file *file, unsigned int cmd,
 	case KVM_GET_MSRS:
 	case KVM_SET_MSRS:
 		ret = lvmm_vcpu_msrs(vcpu, argp, cmd == KVM_SET_MSRS);
+		break;
+	case KVM_INTERRUPT:
+		ret = lvmm_interrupt(vcpu, argp);
+		break;
+	case KVM_GET_VCPU_EVENTS:
+	case KVM_SET_VCPU_EVENTS:
+		ret = lvmm_vcpu_events(vcpu, argp, cmd == KVM_SET_VCPU_EVENTS);
+		break;
+	case KVM_GET_MP_STATE:
+	case KVM_SET_MP_STATE:
+		ret = lvmm_mp_state(argp, cmd == KVM_SET_MP_STATE);
 		break;
 	case KVM_GET_FPU:
 		ret = lvmm_get_fpu(vcpu, argp);

@@ -115,6 +115,8 @@ int lvmm_check_extension(long ext)
 	case KVM_CAP_GET_TSC_KHZ:
 	case KVM_CAP_XSAVE:
 	case KVM_CAP_XCRS:
+	case KVM_CAP_VCPU_EVENTS:
+	case KVM_CAP_MP_STATE:
 		return 1;
 	case KVM_CAP_XSAVE2:
 		return lvmm_xsave_size();

@@ -80,5 +80,5 @@ void svm_emulate_dr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 		else
 			vcpu->gpr[gpr] = sv->dr7;
 	}
-	vcpu->rip = exit->next_rip ? exit->next_rip : vcpu->rip + len;
+	lvmm_set_rip(vcpu, exit->next_rip ? exit->next_rip : vcpu->rip + len);
 }

@@ -23,6 +23,13 @@ static void exit_intr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	exit_as(exit, LVMM_EXIT_INTR);
 }
 
+/* The interrupt window opened: close it; the core decides what next. */
+static void exit_vintr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
+{
+	svm_close_irq_window(vcpu);
+	exit_as(exit, LVMM_EXIT_NONE);
+}
+
 static void exit_cpuid(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 {
 	exit_as(exit, LVMM_EXIT_CPUID);
@@ -114,6 +121,7 @@ static const svm_exit_fn svm_exit_handlers[] = {
 	[SVM_EXIT_NMI]				= exit_intr,
 	[SVM_EXIT_SMI]				= exit_intr,
 	[SVM_EXIT_INIT]				= exit_intr,
+	[SVM_EXIT_VINTR]			= exit_vintr,
 	[SVM_EXIT_CPUID]			= exit_cpuid,
 	[SVM_EXIT_INVD]				= exit_invd,
 	[SVM_EXIT_HLT]				= exit_hlt,

@@ -127,10 +127,24 @@ int svm_vcpu_enter(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 		return 0;
 	}
 
+	if (sv->shutdown) {
+		/* A fault on top of #DF, found while queueing it. */
+		sv->shutdown = false;
+		lvmm_vcpu_finish_entry(vcpu);
+		local_irq_enable();
+		memset(exit, 0, sizeof(*exit));
+		exit->reason = LVMM_EXIT_SHUTDOWN;
+		exit->hw_code = SVM_EXIT_SHUTDOWN;
+		if (flush)
+			set_bit(LVMM_REQ_TLB_FLUSH, &vcpu->requests);
+		return 0;
+	}
+
 	cpu = smp_processor_id();
 	sc = this_cpu_ptr(&svm_cpu);
 	svm_claim_cpu(sc, efer);
 	svm_assign_asid(sv, sc, cpu, flush);
+	svm_prepare_events(vcpu);
 
 	vmcb->save.rax = vcpu->gpr[RAX];
 	vmcb->save.rsp = vcpu->gpr[RSP];

@@ -15,6 +15,7 @@ struct lvmm_vm;
 struct lvmm_exit;
 struct lvmm_cpu_state;
 struct kvm_sregs;
+struct kvm_vcpu_events;
 
 /* Found by svm_probe() at module load; read-only afterwards. */
 extern struct svm_caps svm_caps;
@@ -53,6 +54,7 @@ extern u32 svm_max_asid;
  * @dr:              guest DR0-DR3
  * @dr6:             guest DR6
  * @dr7:             guest DR7, never loaded into the VMCB
+ * @shutdown:        an exception arrived on top of #DF: triple fault
  */
 struct svm_vcpu {
 	struct vmcb *vmcb;
@@ -64,6 +66,7 @@ struct svm_vcpu {
 	u64 dr[4];
 	u64 dr6;
 	u64 dr7;
+	bool shutdown;
 };
 
 /**
@@ -99,6 +102,14 @@ int svm_set_sregs(struct lvmm_vcpu *vcpu, const struct kvm_sregs *sregs);
 void svm_get_state(struct lvmm_vcpu *vcpu, struct lvmm_cpu_state *st);
 void svm_queue_exception(struct lvmm_vcpu *vcpu, u8 vector, bool has_error,
 			 u32 error);
+
+/* events.c */
+bool svm_interrupt_allowed(struct lvmm_vcpu *vcpu);
+void svm_end_interrupt_shadow(struct lvmm_vcpu *vcpu);
+void svm_prepare_events(struct lvmm_vcpu *vcpu);
+void svm_close_irq_window(struct lvmm_vcpu *vcpu);
+void svm_get_events(struct lvmm_vcpu *vcpu, struct kvm_vcpu_events *ev);
+int svm_set_events(struct lvmm_vcpu *vcpu, const struct kvm_vcpu_events *ev);
 
 /* msr.c */
 int svm_get_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data);

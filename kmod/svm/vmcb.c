@@ -301,19 +301,3 @@ void svm_get_state(struct lvmm_vcpu *vcpu, struct lvmm_cpu_state *st)
 		st->seg_base[LVMM_DS] = 0;
 	}
 }
-
-/* Exceptions that push an error code. */
-#define EXC_HAS_ERROR	(BIT(X86_TRAP_DF) | BIT(X86_TRAP_TS) | BIT(X86_TRAP_NP) | \
-			 BIT(X86_TRAP_SS) | BIT(X86_TRAP_GP) | BIT(X86_TRAP_PF) | \
-			 BIT(X86_TRAP_AC))
-
-void svm_queue_exception(struct lvmm_vcpu *vcpu, u8 vector, bool has_error,
-			 u32 error)
-{
-	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
-
-	has_error = has_error && vector < 32 && (EXC_HAS_ERROR & BIT(vector));
-	c->event_inj = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_EXEPT | vector |
-		       (has_error ? SVM_EVTINJ_VALID_ERR : 0);
-	c->event_inj_err = has_error ? error : 0;
-}

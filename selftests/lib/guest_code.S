@@ -347,3 +347,86 @@ GUEST(fpu64)
 	hlt
 END(fpu64)
 	.section .note.GNU-stack,"",@progbits
+
+/*
+ * intr64: a 256-vector IDT at GUEST_DATA + 0x9000, then jump to RBX.
+ * Exceptions (0-31) OUT their error code (if any) to port 0x83 and their
+ * vector to port 0x80, then halt; interrupts (32-255) OUT their vector to
+ * port 0x80 and return.
+ */
+	.section .rodata, "a"
+	.code64
+GUEST(intr64)
+	push	%rcx
+	push	%rsi
+	push	%rdi
+	mov	$0x29000, %rdi
+	lea	intr_stubs(%rip), %rsi
+	xor	%ecx, %ecx
+1:	mov	%rsi, %rax
+	mov	%ax, (%rdi)
+	movw	$8, 2(%rdi)
+	movw	$0x8e00, 4(%rdi)
+	shr	$16, %rax
+	mov	%ax, 6(%rdi)
+	shr	$16, %rax
+	mov	%eax, 8(%rdi)
+	movl	$0, 12(%rdi)
+	add	$16, %rdi
+	add	$16, %rsi
+	inc	%ecx
+	cmp	$256, %ecx
+	jne	1b
+	lidt	intr_idtr(%rip)
+	pop	%rdi
+	pop	%rsi
+	pop	%rcx
+	jmp	*%rbx
+	.balign	16
+intr_stubs:
+	.set	vec, 0
+	.rept	256
+	.balign	16
+	.if	vec < 32
+	.if	(vec == 8) || ((vec >= 10) && (vec <= 14)) || (vec == 17)
+	pop	%rax
+	out	%al, $0x83
+	.endif
+	mov	$vec, %al
+	out	%al, $0x80
+	cli
+	hlt
+	.else
+	push	%rax
+	mov	$vec, %al
+	out	%al, $0x80
+	pop	%rax
+	iretq
+	.endif
+	.set	vec, vec + 1
+	.endr
+intr_idtr:
+	.word	256 * 16 - 1
+	.quad	0x29000
+END(intr64)
+
+/* Interrupts on, halt; after the interrupt, "done" on port 0x81. */
+GUEST(irq_after_hlt)
+	sti
+	hlt
+	out	%al, $0x81
+	cli
+	hlt
+END(irq_after_hlt)
+
+/* Interrupts off at a checkpoint (port 0x82), then on: a window opens. */
+GUEST(irq_window)
+	cli
+	out	%al, $0x82
+	sti
+	nop
+	out	%al, $0x81
+	cli
+	hlt
+END(irq_window)
+	.section .note.GNU-stack,"",@progbits

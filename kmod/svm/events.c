@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Events into the guest: exceptions, with the architecture's rules for an
+ * exception raised while another is pending (#DF, then shutdown), and
+ * external interrupts from KVM_INTERRUPT, delivered when the guest can take
+ * them, with the VINTR intercept opening an interrupt window when it
+ * cannot yet.
+ */
+#include <linux/kvm.h>
+#include <asm/processor-flags.h>
+#include <asm/trapnr.h>
+
+#include "../lvmm.h"
+#include "svm.h"
+
+/* Exceptions that push an error code. */
+#define EXC_HAS_ERROR	(BIT(X86_TRAP_DF) | BIT(X86_TRAP_TS) | BIT(X86_TRAP_NP) | \
+			 BIT(X86_TRAP_SS) | BIT(X86_TRAP_GP) | BIT(X86_TRAP_PF) | \
+			 BIT(X86_TRAP_AC))
+#define EXC_CONTRIBUTORY (BIT(X86_TRAP_DE) | BIT(X86_TRAP_TS) | BIT(X86_TRAP_NP) | \
+			  BIT(X86_TRAP_SS) | BIT(X86_TRAP_GP))
+
+static bool contributory(u8 v)
+{
+	return v < 32 && (EXC_CONTRIBUTORY & BIT(v));
+}
+
+/*
+ * Queue @vector. If another exception is already waiting: a contributory
+ * one on a contributory one or on #PF, or #PF on #PF, makes #DF; anything
+ * on #DF is a triple fault, which shuts the guest down (the core turns
+ * svm_vcpu->shutdown into KVM_EXIT_SHUTDOWN). Otherwise the new one wins,
+ * as when the first was benign.
+ */
+void svm_queue_exception(struct lvmm_vcpu *vcpu, u8 vector, bool has_error,
+			 u32 error)
+{
+	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
+	u32 old = c->event_inj;
+
+	if ((old & SVM_EVTINJ_VALID) &&
+	    (old & SVM_EVTINJ_TYPE_MASK) == SVM_EVTINJ_TYPE_EXEPT) {
+		u8 prev = old & SVM_EVTINJ_VEC_MASK;
+
+		if (prev == X86_TRAP_DF) {
+			to_svm(vcpu)->shutdown = true;
+			return;
+		}
+		if ((contributory(prev) || prev == X86_TRAP_PF) &&
+		    (contributory(vector) || vector == X86_TRAP_PF) &&
+		    !(prev != X86_TRAP_PF && vector == X86_TRAP_PF)) {
+			vector = X86_TRAP_DF;
+			has_error = true;
+			error = 0;
+		}
+	}
+	has_error = has_error && vector < 32 && (EXC_HAS_ERROR & BIT(vector));
+	c->event_inj = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_EXEPT | vector |
+		       (has_error ? SVM_EVTINJ_VALID_ERR : 0);
+	c->event_inj_err = has_error ? error : 0;
+}
+
+bool svm_interrupt_allowed(struct lvmm_vcpu *vcpu)
+{
+	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
+
+	return (vcpu->rflags & X86_EFLAGS_IF) &&
+	       !(c->int_state & SVM_INTERRUPT_SHADOW_MASK) &&
+	       !(c->event_inj & SVM_EVTINJ_VALID);
+}
+
+void svm_end_interrupt_shadow(struct lvmm_vcpu *vcpu)
+{
+	to_svm(vcpu)->vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
+}
+
+static void set_irq_window(struct vmcb_control_area *c, bool open)
+{
+	if (open) {
+		/* A virtual interrupt request exits as soon as IF allows. */
+		c->int_ctl |= V_IRQ_MASK | V_IGN_TPR_MASK | (0xf << V_INTR_PRIO_SHIFT);
+		c->intercepts[INTERCEPT_VINTR / 32] |= BIT(INTERCEPT_VINTR % 32);
+	} else {
+		c->int_ctl &= ~(V_IRQ_MASK | V_IGN_TPR_MASK | V_INTR_PRIO_MASK);
+		c->intercepts[INTERCEPT_VINTR / 32] &= ~BIT(INTERCEPT_VINTR % 32);
+	}
+}
+
+/* Right before VMRUN: deliver a pending interrupt, or wait for a window. */
+void svm_prepare_events(struct lvmm_vcpu *vcpu)
+{
+	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
+	bool window = false;
+
+	if (vcpu->irq_pending) {
+		if (svm_interrupt_allowed(vcpu)) {
+			c->event_inj = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_INTR |
+				       vcpu->irq_vector;
+			c->event_inj_err = 0;
+			vcpu->irq_pending = false;
+		} else {
+			window = true;
+		}
+	} else if (READ_ONCE(vcpu->run->request_interrupt_window)) {
+		window = true;
+	}
+	set_irq_window(c, window);
+}
+
+void svm_close_irq_window(struct lvmm_vcpu *vcpu)
+{
+	set_irq_window(&to_svm(vcpu)->vmcb->control, false);
+}
+
+void svm_get_events(struct lvmm_vcpu *vcpu, struct kvm_vcpu_events *ev)
+{
+	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
+	u32 inj = c->event_inj;
+
+	memset(ev, 0, sizeof(*ev));
+	if (inj & SVM_EVTINJ_VALID) {
+		u32 type = inj & SVM_EVTINJ_TYPE_MASK;
+
+		if (type == SVM_EVTINJ_TYPE_EXEPT) {
+			ev->exception.injected = 1;
+			ev->exception.nr = inj & SVM_EVTINJ_VEC_MASK;
+			ev->exception.has_error_code = !!(inj & SVM_EVTINJ_VALID_ERR);
+			ev->exception.error_code = c->event_inj_err;
+		} else if (type == SVM_EVTINJ_TYPE_INTR) {
+			ev->interrupt.injected = 1;
+			ev->interrupt.nr = inj & SVM_EVTINJ_VEC_MASK;
+		}
+	}
+	if (vcpu->irq_pending) {
+		ev->interrupt.injected = 1;
+		ev->interrupt.nr = vcpu->irq_vector;
+	}
+	if (c->int_state & SVM_INTERRUPT_SHADOW_MASK)
+		ev->interrupt.shadow = KVM_X86_SHADOW_INT_MOV_SS;
+	ev->flags = KVM_VCPUEVENT_VALID_SHADOW;
+}
+
+int svm_set_events(struct lvmm_vcpu *vcpu, const struct kvm_vcpu_events *ev)
+{
+	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
+
+	/* No NMI, SMM or SIPI in lvmm; KVM's payload format is not used. */
+	if (ev->flags & ~KVM_VCPUEVENT_VALID_SHADOW)
+		return -EINVAL;
+	if (ev->nmi.injected || ev->nmi.pending || ev->smi.pending ||
+	    ev->smi.smm || ev->triple_fault.pending)
+		return -EINVAL;
+	if ((ev->exception.injected || ev->exception.pending) &&
+	    (ev->exception.nr >= 32 || ev->exception.nr == X86_TRAP_NMI))
+		return -EINVAL;
+
+	c->event_inj = 0;
+	vcpu->irq_pending = false;
+	if (ev->exception.injected || ev->exception.pending)
+		svm_queue_exception(vcpu, ev->exception.nr,
+				    ev->exception.has_error_code,
+				    ev->exception.error_code);
+	else if (ev->interrupt.injected) {
+		vcpu->irq_pending = true;
+		vcpu->irq_vector = ev->interrupt.nr;
+	}
+	if (ev->flags & KVM_VCPUEVENT_VALID_SHADOW) {
+		if (ev->interrupt.shadow)
+			c->int_state |= SVM_INTERRUPT_SHADOW_MASK;
+		else
+			c->int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
+	}
+	return 0;
+}
