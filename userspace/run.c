@@ -128,6 +128,17 @@ static void report(struct vcpu *c, const char *what)
 		(unsigned long long)regs.rip);
 }
 
+/*
+ * Fault in some stack now: a guest that fills its memory cgroup leaves no
+ * room for it later, and the error report must not be what gets killed.
+ */
+static void prefault_stack(void)
+{
+	volatile char pad[64 * 1024];
+
+	memset((char *)pad, 0, sizeof(pad));
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *c = arg;
@@ -135,6 +146,7 @@ static void *vcpu_thread(void *arg)
 	struct kvm_run *run = c->run;
 	struct kvm_regs regs;
 
+	prefault_stack();
 	pthread_mutex_lock(&vm->lock);
 	while (!c->started && !vm->done)
 		pthread_cond_wait(&vm->cond, &vm->lock);

@@ -74,8 +74,13 @@ void svm_end_interrupt_shadow(struct lvmm_vcpu *vcpu)
 	to_svm(vcpu)->vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
 }
 
-static void set_irq_window(struct vmcb_control_area *c, bool open)
+static void set_irq_window(struct lvmm_vcpu *vcpu, bool open)
 {
+	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
+	bool was = c->intercepts[INTERCEPT_VINTR / 32] & BIT(INTERCEPT_VINTR % 32);
+
+	if (was != open)
+		svm_mark_dirty(to_svm(vcpu), BIT(SVM_CLEAN_INTERCEPTS));
 	if (open) {
 		/* A virtual interrupt request exits as soon as IF allows. */
 		c->int_ctl |= V_IRQ_MASK | V_IGN_TPR_MASK | (0xf << V_INTR_PRIO_SHIFT);
@@ -104,12 +109,12 @@ void svm_prepare_events(struct lvmm_vcpu *vcpu)
 	} else if (READ_ONCE(vcpu->run->request_interrupt_window)) {
 		window = true;
 	}
-	set_irq_window(c, window);
+	set_irq_window(vcpu, window);
 }
 
 void svm_close_irq_window(struct lvmm_vcpu *vcpu)
 {
-	set_irq_window(&to_svm(vcpu)->vmcb->control, false);
+	set_irq_window(vcpu, false);
 }
 
 void svm_get_events(struct lvmm_vcpu *vcpu, struct kvm_vcpu_events *ev)

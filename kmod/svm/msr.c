@@ -83,6 +83,7 @@ int svm_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data)
 			return -EINVAL;
 		save->efer = (data & ~EFER_LMA) | (save->efer & EFER_LMA) |
 			     EFER_SVME;
+		svm_mark_dirty(sv, BIT(SVM_CLEAN_CR));
 		break;
 	case MSR_STAR:
 		save->star = data;
@@ -119,12 +120,14 @@ int svm_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data)
 		break;
 	case MSR_IA32_CR_PAT:
 		save->g_pat = data;
+		svm_mark_dirty(sv, BIT(SVM_CLEAN_NPT));
 		break;
 	case MSR_IA32_APICBASE:
 		sv->apic_base = data;
 		break;
 	case MSR_IA32_TSC:
 		sv->vmcb->control.tsc_offset = data - rdtsc();
+		svm_mark_dirty(sv, BIT(SVM_CLEAN_INTERCEPTS));
 		break;
 	default:
 		return -ENOENT;

@@ -8,6 +8,8 @@
  * the two would share ASIDs, and neither could flush the other's TLB
  * entries. Documentation/svm.rst explains the protocol.
  */
+#include <kunit/visibility.h>
+#include <linux/export.h>
 #include <linux/irqflags.h>
 #include <linux/sched/clock.h>
 #include <asm/fpu/xcr.h>
@@ -86,7 +88,26 @@ static void svm_assign_asid(struct svm_vcpu *sv, struct svm_cpu *sc, int cpu,
 	sv->asid_cpu = cpu;
 	sv->asid_generation = sc->asid_generation;
 	c->asid = sv->asid;
+	svm_mark_dirty(sv, BIT(SVM_CLEAN_ASID));
 }
+
+/**
+ * svm_vmcb_clean_bits - the VMCB clean field for one VMRUN
+ * @supported: the CPU has VMCB clean bits
+ * @dirty:     areas changed since the last VMRUN (enum svm_clean_area)
+ * @last_cpu:  CPU of the last VMRUN of this VMCB, -1 for none
+ * @cpu:       CPU of this one
+ *
+ * The CPU keeps cached VMCB state only for the VMCB that last ran on it,
+ * so after a move to another CPU all of it is dirty.
+ */
+u32 svm_vmcb_clean_bits(bool supported, u32 dirty, int last_cpu, int cpu)
+{
+	if (!supported || last_cpu != cpu)
+		return 0;
+	return SVM_CLEAN_ALL & ~(dirty | SVM_ALWAYS_DIRTY);
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_vmcb_clean_bits);
 
 static void svm_load_guest_xcr0(struct lvmm_vcpu *vcpu, struct vmcb *vmcb)
 {
@@ -150,7 +171,10 @@ int svm_vcpu_enter(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	vmcb->save.rsp = vcpu->gpr[RSP];
 	vmcb->save.rip = vcpu->rip;
 	vmcb->save.rflags = vcpu->rflags;
-	vmcb->control.clean = 0;
+	vmcb->control.clean = svm_vmcb_clean_bits(svm_caps.vmcb_clean, sv->dirty,
+						  sv->last_cpu, cpu);
+	sv->dirty = 0;
+	sv->last_cpu = cpu;
 	svm_load_guest_xcr0(vcpu, vmcb);
 
 	svm_clgi();

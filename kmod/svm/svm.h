@@ -43,6 +43,30 @@ struct svm_cpu {
 DECLARE_PER_CPU(struct svm_cpu, svm_cpu);
 extern u32 svm_max_asid;
 
+/*
+ * VMCB clean bits: areas the CPU may keep cached from the last VMRUN of
+ * the same VMCB on the same CPU. lvmm marks an area dirty whenever it
+ * changes it; INTR and CR2 are treated as always dirty, as KVM does.
+ */
+enum svm_clean_area {
+	SVM_CLEAN_INTERCEPTS,	/* intercepts, TSC offset, pause filter */
+	SVM_CLEAN_PERM_MAP,	/* IOPM and MSRPM base */
+	SVM_CLEAN_ASID,
+	SVM_CLEAN_INTR,		/* int_ctl, int_vector */
+	SVM_CLEAN_NPT,		/* nested_ctl, nested CR3, guest PAT */
+	SVM_CLEAN_CR,		/* CR0, CR3, CR4, EFER */
+	SVM_CLEAN_DR,		/* DR6, DR7 */
+	SVM_CLEAN_DT,		/* GDTR, IDTR */
+	SVM_CLEAN_SEG,		/* CS, DS, SS, ES, CPL */
+	SVM_CLEAN_CR2,
+	SVM_CLEAN_LBR,
+	SVM_CLEAN_AVIC,
+	SVM_CLEAN_NR,
+};
+
+#define SVM_CLEAN_ALL		(BIT(SVM_CLEAN_NR) - 1)
+#define SVM_ALWAYS_DIRTY	(BIT(SVM_CLEAN_INTR) | BIT(SVM_CLEAN_CR2))
+
 /**
  * struct svm_vcpu - a vCPU's SVM state
  * @vmcb:            guest state and controls
@@ -55,6 +79,9 @@ extern u32 svm_max_asid;
  * @dr6:             guest DR6
  * @dr7:             guest DR7, never loaded into the VMCB
  * @shutdown:        an exception arrived on top of #DF: triple fault
+ * @dirty:           VMCB areas (enum svm_clean_area) changed since the last
+ *                   VMRUN; all of them after a move to another CPU
+ * @last_cpu:        the CPU of the last VMRUN, -1 before the first
  */
 struct svm_vcpu {
 	struct vmcb *vmcb;
@@ -67,7 +94,14 @@ struct svm_vcpu {
 	u64 dr6;
 	u64 dr7;
 	bool shutdown;
+	u32 dirty;
+	int last_cpu;
 };
+
+static inline void svm_mark_dirty(struct svm_vcpu *sv, u32 areas)
+{
+	sv->dirty |= areas;
+}
 
 /**
  * struct svm_vm - a VM's SVM state
@@ -117,6 +151,7 @@ int svm_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data);
 
 /* run.c */
 int svm_vcpu_enter(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
+u32 svm_vmcb_clean_bits(bool supported, u32 dirty, int last_cpu, int cpu);
 
 /* exit.c */
 void svm_decode_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);

@@ -133,6 +133,8 @@ int svm_vcpu_create(struct lvmm_vcpu *vcpu)
 	sv->vmcb = page_address(page);
 	sv->vmcb_pa = page_to_phys(page);
 	sv->asid_cpu = -1;
+	sv->last_cpu = -1;
+	sv->dirty = SVM_CLEAN_ALL;
 	vcpu->arch = sv;
 
 	vmcb = sv->vmcb;
@@ -260,6 +262,8 @@ int svm_set_sregs(struct lvmm_vcpu *vcpu, const struct kvm_sregs *sregs)
 	save->cr4 = sregs->cr4;
 	save->efer = efer | EFER_SVME;
 	sv->apic_base = sregs->apic_base;
+	svm_mark_dirty(sv, BIT(SVM_CLEAN_CR) | BIT(SVM_CLEAN_DT) |
+			   BIT(SVM_CLEAN_SEG) | BIT(SVM_CLEAN_CR2));
 	/* CPL is SS.DPL in protected mode, 0 in real mode, 3 in VM86. */
 	if (!(save->cr0 & X86_CR0_PE))
 		save->cpl = 0;

@@ -4,7 +4,8 @@
  */
 #include <kunit/test.h>
 
-#include "../svm/features.h"
+#include "../lvmm.h"
+#include "../svm/svm.h"
 
 /* QEMU 7.2 TCG, -cpu EPYC,+svm,+npt, as lvmm logged it: NPT only, 16 ASIDs. */
 static const struct svm_raw_caps qemu_tcg_epyc = {
@@ -127,7 +128,29 @@ static void refuse_no_svm_leaf(struct kunit *test)
 	expect_refusal(test, &raw, -EOPNOTSUPP, "0x8000000A");
 }
 
+/* VMCB clean bits: dirty areas, the always-dirty ones, CPU moves. */
+static void vmcb_clean_bits(struct kunit *test)
+{
+	u32 all = SVM_CLEAN_ALL & ~SVM_ALWAYS_DIRTY;
+
+	KUNIT_EXPECT_EQ(test, 0, svm_vmcb_clean_bits(false, 0, 1, 1));
+	KUNIT_EXPECT_EQ(test, 0, svm_vmcb_clean_bits(true, 0, -1, 0));
+	KUNIT_EXPECT_EQ(test, 0, svm_vmcb_clean_bits(true, 0, 0, 1));
+	KUNIT_EXPECT_EQ(test, all, svm_vmcb_clean_bits(true, 0, 1, 1));
+	KUNIT_EXPECT_EQ(test, all & ~BIT(SVM_CLEAN_ASID),
+			svm_vmcb_clean_bits(true, BIT(SVM_CLEAN_ASID), 1, 1));
+	KUNIT_EXPECT_EQ(test, all & ~(BIT(SVM_CLEAN_CR) | BIT(SVM_CLEAN_SEG)),
+			svm_vmcb_clean_bits(true, BIT(SVM_CLEAN_CR) |
+					    BIT(SVM_CLEAN_SEG), 1, 1));
+	KUNIT_EXPECT_FALSE(test, svm_vmcb_clean_bits(true, 0, 1, 1) &
+			   BIT(SVM_CLEAN_INTR));
+	KUNIT_EXPECT_FALSE(test, svm_vmcb_clean_bits(true, 0, 1, 1) &
+			   BIT(SVM_CLEAN_CR2));
+	KUNIT_EXPECT_EQ(test, 0, svm_vmcb_clean_bits(true, SVM_CLEAN_ALL, 1, 1));
+}
+
 static struct kunit_case svm_features_cases[] = {
+	KUNIT_CASE(vmcb_clean_bits),
 	KUNIT_CASE(decode_tcg),
 	KUNIT_CASE(decode_zen2),
 	KUNIT_CASE(refuse_no_svm),
