@@ -14,7 +14,7 @@
 #include "kselftest_harness.h"
 #include "guest.h"
 
-#define ATTACK_AT	0x1800
+#define ATTACK_AT	0x3000	/* past intr64 and its 256 stubs */
 #define VEC_UD		6
 #define VEC_GP		13
 
@@ -26,7 +26,7 @@ static void on_alarm(int sig)
 static struct guest *trap_guest(struct guest_prog attack)
 {
 	struct guest *g = guest_create(LVMM_DEV, MODE_LONG64,
-				       GUEST_PROG(trap64), BACKING_DEFAULT);
+				       GUEST_PROG(intr64), BACKING_DEFAULT);
 	struct kvm_regs regs;
 
 	memcpy(g->mem + ATTACK_AT, attack.code, attack.len);
@@ -216,7 +216,7 @@ TEST(self_modifying_code_across_a_slot_boundary)
 {
 	struct guest_prog smc = GUEST_PROG(atk_smc);
 	struct guest *g = guest_create(LVMM_DEV, MODE_LONG64,
-				       GUEST_PROG(trap64), BACKING_DEFAULT);
+				       GUEST_PROG(intr64), BACKING_DEFAULT);
 	uint8_t *next = vm_add_memory(g->vm, 1, GUEST_MEM_SIZE, 0x10000,
 				      BACKING_DEFAULT);
 	uint64_t at = GUEST_MEM_SIZE - 9, want = 0, i;

@@ -12,7 +12,7 @@
 #include "kselftest_harness.h"
 #include "guest.h"
 
-#define SCENARIO_AT	0x1c00
+#define SCENARIO_AT	0x3000	/* past intr64 and its 256 stubs */
 
 static struct guest *intr_guest(struct guest_prog scenario)
 {

@@ -188,58 +188,13 @@ END(count64)
 	.section .note.GNU-stack,"",@progbits
 
 /*
- * Hostile guests (selftests/hostile_test.c).
- *
- * trap64: install an IDT whose 32 exception vectors OUT their number to
- * port 0x80 and halt, then jump to RBX, where the test put an attack, with
- * every other register as the test set it.
+ * Hostile guests (selftests/hostile_test.c) run under intr64 (below): its
+ * IDT reports exceptions on port 0x80, then jumps to RBX, where the test
+ * put an attack, with every other register as the test set it.
  */
 	.att_syntax prefix
 	.section .rodata, "a"
 	.code64
-GUEST(trap64)
-	push	%rax				/* the attack's registers */
-	push	%rcx
-	push	%rsi
-	push	%rdi
-	mov	$0x28000, %rdi			/* IDT at GUEST_DATA + 0x8000 */
-	lea	trap_stubs(%rip), %rsi
-	xor	%ecx, %ecx
-1:	mov	%rsi, %rax
-	mov	%ax, (%rdi)			/* offset 15:0 */
-	movw	$8, 2(%rdi)			/* selector */
-	movw	$0x8e00, 4(%rdi)		/* present, interrupt gate */
-	shr	$16, %rax
-	mov	%ax, 6(%rdi)			/* offset 31:16 */
-	shr	$16, %rax
-	mov	%eax, 8(%rdi)			/* offset 63:32 */
-	movl	$0, 12(%rdi)
-	add	$16, %rdi
-	add	$16, %rsi
-	inc	%ecx
-	cmp	$32, %ecx
-	jne	1b
-	lidt	trap_idtr(%rip)
-	pop	%rdi
-	pop	%rsi
-	pop	%rcx
-	pop	%rax
-	jmp	*%rbx
-	.balign	16
-trap_stubs:
-	.set	vec, 0
-	.rept	32
-	.balign	16
-	mov	$vec, %al
-	out	%al, $0x80
-	cli
-	hlt
-	.set	vec, vec + 1
-	.endr
-trap_idtr:
-	.word	32 * 16 - 1
-	.quad	0x28000
-END(trap64)
 
 /* Attacks, each loaded at RBX; "survived" is an OUT to port 0x81. */
 #define ATTACK(name, ...) GUEST(name) __VA_ARGS__; out %al, $0x81; hlt; END(name)
@@ -261,11 +216,11 @@ ATTACK(atk_rdmsr, rdmsr)
 GUEST(atk_db_storm)
 	/* Make vector 1 return (IRETQ) instead of halting. */
 	lea	db_iret(%rip), %rax
-	mov	%ax, 0x28010
+	mov	%ax, 0x29010
 	shr	$16, %rax
-	mov	%ax, 0x28016
+	mov	%ax, 0x29016
 	shr	$16, %rax
-	mov	%eax, 0x28018
+	mov	%eax, 0x29018
 	pushf
 	orq	$0x100, (%rsp)
 	popf
@@ -357,6 +312,7 @@ END(fpu64)
 	.section .rodata, "a"
 	.code64
 GUEST(intr64)
+	push	%rax
 	push	%rcx
 	push	%rsi
 	push	%rdi
@@ -381,6 +337,7 @@ GUEST(intr64)
 	pop	%rdi
 	pop	%rsi
 	pop	%rcx
+	pop	%rax
 	jmp	*%rbx
 	.balign	16
 intr_stubs:
