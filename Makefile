@@ -44,7 +44,7 @@ SELFTESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(SELFTEST_SRCS))
 SELFTEST_SCRIPTS := $(wildcard selftests/*.sh)
 
 .PHONY: all kmod userspace guests selftests deps testkernel kmod-debug check demo \
-	bench clean checkpatch sparse help
+	clean checkpatch help
 
 all: kmod userspace selftests
 
