@@ -42,8 +42,9 @@ static int lvmm_emulation_failed(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	return 0;
 }
 
-static int lvmm_skip(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit,
-		     const u8 *opcode, unsigned int oplen)
+/* 1 with RIP past the instruction, or 0 with an emulation error for the VMM. */
+int lvmm_skip(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit,
+	      const u8 *opcode, unsigned int oplen)
 {
 	if (lvmm_skip_insn(vcpu, exit, opcode, oplen))
 		return lvmm_emulation_failed(vcpu, exit);

@@ -12,12 +12,9 @@
 static const u8 op_vmmcall[] = { 0x0f, 0x01, 0xd9 };
 
 /* Outside 64-bit mode only EAX carries the result. */
-static void set_result(struct lvmm_vcpu *vcpu, u64 ret)
+static void set_result(struct lvmm_vcpu *vcpu, u64 ret, bool long_mode)
 {
-	struct lvmm_cpu_state st;
-
-	lvmm_arch->get_state(vcpu, &st);
-	vcpu->gpr[RAX] = st.mode == LVMM_MODE_LONG64 ? ret : (u32)ret;
+	vcpu->gpr[RAX] = long_mode ? ret : (u32)ret;
 }
 
 int lvmm_handle_hypercall(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
@@ -25,17 +22,15 @@ int lvmm_handle_hypercall(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	struct kvm_run *run = vcpu->run;
 	struct lvmm_cpu_state st;
 	u64 nr = vcpu->gpr[RAX];
+	bool long_mode;
 	s64 ret;
 
 	lvmm_arch->get_state(vcpu, &st);
-	if (st.mode != LVMM_MODE_LONG64)
+	long_mode = st.mode == LVMM_MODE_LONG64;
+	if (!long_mode)
 		nr = (u32)nr;
-	if (lvmm_skip_insn(vcpu, exit, op_vmmcall, sizeof(op_vmmcall))) {
-		run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
-		run->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
-		run->internal.ndata = 0;
+	if (!lvmm_skip(vcpu, exit, op_vmmcall, sizeof(op_vmmcall)))
 		return 0;
-	}
 
 	if (!st.cpl && nr == LVMM_HC_VMM) {
 		run->exit_reason = KVM_EXIT_HYPERCALL;
@@ -47,7 +42,7 @@ int lvmm_handle_hypercall(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 		run->hypercall.args[4] = 0;
 		run->hypercall.args[5] = 0;
 		run->hypercall.ret = 0;
-		run->hypercall.flags = st.mode == LVMM_MODE_LONG64;
+		run->hypercall.flags = long_mode;
 		vcpu->pending = LVMM_PENDING_HYPERCALL;
 		return 0;
 	}
@@ -58,12 +53,15 @@ int lvmm_handle_hypercall(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 		ret = 0;
 	else
 		ret = -KVM_ENOSYS;
-	set_result(vcpu, ret);
+	set_result(vcpu, ret, long_mode);
 	return 1;
 }
 
 int lvmm_complete_hypercall(struct lvmm_vcpu *vcpu)
 {
-	set_result(vcpu, vcpu->run->hypercall.ret);
+	struct lvmm_cpu_state st;
+
+	lvmm_arch->get_state(vcpu, &st);
+	set_result(vcpu, vcpu->run->hypercall.ret, st.mode == LVMM_MODE_LONG64);
 	return 0;
 }

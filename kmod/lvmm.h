@@ -235,6 +235,8 @@ int lvmm_vcpu_run(struct lvmm_vcpu *vcpu);
 /* exits.c */
 int lvmm_handle_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
 int lvmm_complete_userspace_exit(struct lvmm_vcpu *vcpu);
+int lvmm_skip(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit,
+	      const u8 *opcode, unsigned int oplen);
 
 /* cpuid.c */
 int lvmm_cpuid_init(void);

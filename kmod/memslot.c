@@ -45,6 +45,19 @@ static void lvmm_slot_free(struct lvmm_slot *slot)
 	kfree(slot);
 }
 
+/*
+ * Remove every nested mapping of @slot and make sure no vCPU still uses
+ * one. Under vm->slots_lock for writing, so no fault maps them again.
+ */
+static void lvmm_unmap_slot(struct lvmm_vm *vm, struct lvmm_slot *slot)
+{
+	lockdep_assert_held_write(&vm->slots_lock);
+	mutex_lock(&vm->mmu_lock);
+	lvmm_arch->unmap_gfns(vm, slot->base_gfn, slot->npages);
+	mutex_unlock(&vm->mmu_lock);
+	lvmm_vm_flush_tlbs(vm);
+}
+
 /* Take a slot out of the guest's view, then free it. Under vm->lock. */
 static void lvmm_delete_slot(struct lvmm_vm *vm, struct lvmm_slot *slot)
 {
@@ -52,10 +65,7 @@ static void lvmm_delete_slot(struct lvmm_vm *vm, struct lvmm_slot *slot)
 	xa_erase(&vm->slots, slot->id);
 	vm->nr_slots--;
 	vm->memory_bytes -= slot->npages << PAGE_SHIFT;
-	mutex_lock(&vm->mmu_lock);
-	lvmm_arch->unmap_gfns(vm, slot->base_gfn, slot->npages);
-	mutex_unlock(&vm->mmu_lock);
-	lvmm_vm_flush_tlbs(vm);
+	lvmm_unmap_slot(vm, slot);
 	up_write(&vm->slots_lock);
 	lvmm_slot_free(slot);
 }
@@ -184,12 +194,10 @@ int lvmm_set_memory_region(struct lvmm_vm *vm,
 		    (!old->gmem && old->hva != mem->userspace_addr)) {
 			ret = -EINVAL;
 		} else if (old->flags != mem->flags) {
+			/* Mappings are remade, with the new flags, on fault. */
 			down_write(&vm->slots_lock);
 			old->flags = mem->flags;
-			mutex_lock(&vm->mmu_lock);
-			lvmm_arch->unmap_gfns(vm, old->base_gfn, old->npages);
-			mutex_unlock(&vm->mmu_lock);
-			lvmm_vm_flush_tlbs(vm);
+			lvmm_unmap_slot(vm, old);
 			up_write(&vm->slots_lock);
 		}
 	} else {

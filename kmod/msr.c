@@ -75,18 +75,6 @@ int lvmm_vcpu_msrs(struct lvmm_vcpu *vcpu, struct kvm_msrs __user *u,
 static const u8 op_rdmsr[] = { 0x0f, 0x32 };
 static const u8 op_wrmsr[] = { 0x0f, 0x30 };
 
-static int lvmm_msr_done(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit,
-			 const u8 *op)
-{
-	if (lvmm_skip_insn(vcpu, exit, op, 2)) {
-		vcpu->run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
-		vcpu->run->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
-		vcpu->run->internal.ndata = 0;
-		return 0;
-	}
-	return 1;
-}
-
 static int lvmm_msr_fault(struct lvmm_vcpu *vcpu, u32 index, bool write,
 			  int err)
 {
@@ -111,7 +99,7 @@ int lvmm_emulate_rdmsr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 		return lvmm_msr_fault(vcpu, index, false, ret);
 	vcpu->gpr[RAX] = (u32)data;
 	vcpu->gpr[RDX] = data >> 32;
-	return lvmm_msr_done(vcpu, exit, op_rdmsr);
+	return lvmm_skip(vcpu, exit, op_rdmsr, sizeof(op_rdmsr));
 }
 
 int lvmm_emulate_wrmsr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
@@ -123,5 +111,5 @@ int lvmm_emulate_wrmsr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	ret = lvmm_arch->set_msr(vcpu, index, data);
 	if (ret)
 		return lvmm_msr_fault(vcpu, index, true, ret);
-	return lvmm_msr_done(vcpu, exit, op_wrmsr);
+	return lvmm_skip(vcpu, exit, op_wrmsr, sizeof(op_wrmsr));
 }

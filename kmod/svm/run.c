@@ -115,10 +115,27 @@ static void svm_load_guest_xcr0(struct lvmm_vcpu *vcpu, struct vmcb *vmcb)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
 }
 
-static void svm_load_lvmm_host_xcr0(struct lvmm_vcpu *vcpu, struct vmcb *vmcb)
+static void svm_load_host_xcr0(struct lvmm_vcpu *vcpu, struct vmcb *vmcb)
 {
 	if ((vmcb->save.cr4 & X86_CR4_OSXSAVE) && vcpu->xcr0 != lvmm_host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, lvmm_host_xcr0);
+}
+
+/*
+ * Leave without entering, reporting @reason: the vCPU is out of the guest,
+ * interrupts go back on, and a TLB flush taken for this entry is still owed.
+ */
+static int svm_abort_entry(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit,
+			   enum lvmm_exit_reason reason, u32 hw_code, bool flush)
+{
+	lvmm_vcpu_finish_entry(vcpu);
+	local_irq_enable();
+	memset(exit, 0, sizeof(*exit));
+	exit->reason = reason;
+	exit->hw_code = hw_code;
+	if (flush)
+		set_bit(LVMM_REQ_TLB_FLUSH, &vcpu->requests);
+	return 0;
 }
 
 int svm_vcpu_enter(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
@@ -138,27 +155,13 @@ int svm_vcpu_enter(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	}
 
 	rdmsrl(MSR_EFER, efer);
-	if (efer & EFER_SVME) {
-		lvmm_vcpu_finish_entry(vcpu);
-		local_irq_enable();
-		exit->reason = LVMM_EXIT_BUSY;
-		/* The flush is still owed. */
-		if (flush)
-			set_bit(LVMM_REQ_TLB_FLUSH, &vcpu->requests);
-		return 0;
-	}
-
+	if (efer & EFER_SVME)
+		return svm_abort_entry(vcpu, exit, LVMM_EXIT_BUSY, 0, flush);
 	if (sv->shutdown) {
 		/* A fault on top of #DF, found while queueing it. */
 		sv->shutdown = false;
-		lvmm_vcpu_finish_entry(vcpu);
-		local_irq_enable();
-		memset(exit, 0, sizeof(*exit));
-		exit->reason = LVMM_EXIT_SHUTDOWN;
-		exit->hw_code = SVM_EXIT_SHUTDOWN;
-		if (flush)
-			set_bit(LVMM_REQ_TLB_FLUSH, &vcpu->requests);
-		return 0;
+		return svm_abort_entry(vcpu, exit, LVMM_EXIT_SHUTDOWN,
+				       SVM_EXIT_SHUTDOWN, flush);
 	}
 
 	cpu = smp_processor_id();
@@ -186,7 +189,7 @@ int svm_vcpu_enter(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	raw_local_irq_disable();
 	vcpu->stats.guest_ns += sched_clock() - t0;
 
-	svm_load_lvmm_host_xcr0(vcpu, vmcb);
+	svm_load_host_xcr0(vcpu, vmcb);
 	svm_release_cpu(efer);
 
 	vcpu->gpr[RAX] = vmcb->save.rax;
