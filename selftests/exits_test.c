@@ -5,9 +5,7 @@
  * spinning guest stopped by a signal. $LVMM_DEVICE=/dev/kvm runs them on KVM.
  */
 #include <errno.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/time.h>
 
 #include "kselftest_harness.h"
 #include "guest.h"
@@ -205,22 +203,11 @@ TEST(mmio_real_mode_forms)
 	struct guest *g = guest_create(vmm_device(), MODE_REAL,
 				       GUEST_PROG(mmio16), BACKING_DEFAULT);
 	const uint64_t base = GUEST_MEM_SIZE;
-	struct kvm_sregs sregs;
 	struct kvm_regs regs;
 	uint64_t v[4];
 	int i;
 
-	vmm_ioctl(g->vcpu->fd, KVM_GET_SREGS, &sregs);
-	sregs.ds.base = sregs.ss.base = base;
-	vmm_ioctl(g->vcpu->fd, KVM_SET_SREGS, &sregs);
-	guest_get_regs(g, &regs);
-	regs.rax = 0xbeef;
-	regs.rbx = 0x100;
-	regs.rsi = 0x20;
-	regs.rbp = 0x200;
-	regs.rdi = 0x30;
-	regs.rdx = 0x1111;
-	guest_set_regs(g, &regs);
+	guest_setup_mmio16(g);
 
 	ASSERT_EQ(KVM_EXIT_HLT, guest_run(g))
 		TH_LOG("exit %s", exit_reason_str(g->vcpu->run->exit_reason));
@@ -350,10 +337,6 @@ TEST(invalid_state_is_fail_entry)
 	guest_destroy(g);
 }
 
-static void on_alarm(int sig)
-{
-}
-
 /*
  * A guest that spins forever is stopped by a signal: KVM_RUN returns EINTR
  * with KVM_EXIT_INTR. The bound on "promptly" is the harness's timeout.
@@ -362,18 +345,13 @@ TEST(signal_stops_a_spinning_guest)
 {
 	struct guest *g = guest_create(vmm_device(), MODE_LONG64,
 				       GUEST_PROG(spin), BACKING_DEFAULT);
-	struct itimerval t = { .it_value.tv_usec = 200000 };
-	struct sigaction sa = { .sa_handler = on_alarm };
 
-	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
-	ASSERT_EQ(0, setitimer(ITIMER_REAL, &t, NULL));
-	EXPECT_EQ(-1, __vcpu_run(g->vcpu));
+	EXPECT_EQ(-1, __vcpu_run_alarm(g->vcpu, 200000));
 	EXPECT_EQ(EINTR, errno);
 	EXPECT_EQ(KVM_EXIT_INTR, g->vcpu->run->exit_reason);
 
 	/* And again: the vCPU is usable after an interrupted run. */
-	ASSERT_EQ(0, setitimer(ITIMER_REAL, &t, NULL));
-	EXPECT_EQ(-1, __vcpu_run(g->vcpu));
+	EXPECT_EQ(-1, __vcpu_run_alarm(g->vcpu, 200000));
 	EXPECT_EQ(EINTR, errno);
 	guest_destroy(g);
 }

@@ -6,34 +6,19 @@
  * lvmm's answers to MSRs differ from KVM's by design, so this is lvmm-only.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
 #include "kselftest_harness.h"
 #include "guest.h"
 
-#define ATTACK_AT	0x3000	/* past intr64 and its 256 stubs */
 #define VEC_UD		6
 #define VEC_GP		13
-
-static void on_alarm(int sig)
-{
-}
 
 /* A long-mode guest with an IDT that reports exceptions on port 0x80. */
 static struct guest *trap_guest(struct guest_prog attack)
 {
-	struct guest *g = guest_create(LVMM_DEV, MODE_LONG64,
-				       GUEST_PROG(intr64), BACKING_DEFAULT);
-	struct kvm_regs regs;
-
-	memcpy(g->mem + ATTACK_AT, attack.code, attack.len);
-	guest_get_regs(g, &regs);
-	regs.rbx = ATTACK_AT;
-	guest_set_regs(g, &regs);
-	return g;
+	return guest_create_with_idt(LVMM_DEV, attack);
 }
 
 /*
@@ -134,12 +119,7 @@ TEST(dangerous_msrs_raise_gp)
 static void expect_stopped_by_signal(struct __test_metadata *_metadata,
 				     struct guest *g)
 {
-	struct itimerval t = { .it_value.tv_usec = 300000 };
-	struct sigaction sa = { .sa_handler = on_alarm };
-
-	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
-	ASSERT_EQ(0, setitimer(ITIMER_REAL, &t, NULL));
-	EXPECT_EQ(-1, __vcpu_run(g->vcpu));
+	EXPECT_EQ(-1, __vcpu_run_alarm(g->vcpu, 300000));
 	EXPECT_EQ(EINTR, errno);
 }
 

@@ -12,19 +12,9 @@
 #include "kselftest_harness.h"
 #include "guest.h"
 
-#define SCENARIO_AT	0x3000	/* past intr64 and its 256 stubs */
-
 static struct guest *intr_guest(struct guest_prog scenario)
 {
-	struct guest *g = guest_create(vmm_device(), MODE_LONG64,
-				       GUEST_PROG(intr64), BACKING_DEFAULT);
-	struct kvm_regs regs;
-
-	memcpy(g->mem + SCENARIO_AT, scenario.code, scenario.len);
-	guest_get_regs(g, &regs);
-	regs.rbx = SCENARIO_AT;
-	guest_set_regs(g, &regs);
-	return g;
+	return guest_create_with_idt(vmm_device(), scenario);
 }
 
 /* Run to the next exit the test cares about: return "reason:port". */

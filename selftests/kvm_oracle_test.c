@@ -51,23 +51,6 @@ static void setup_mmio64(struct guest *g)
 	guest_set_regs(g, &regs);
 }
 
-static void setup_mmio16(struct guest *g)
-{
-	struct kvm_sregs sregs;
-	struct kvm_regs regs;
-
-	vmm_ioctl(g->vcpu->fd, KVM_GET_SREGS, &sregs);
-	sregs.ds.base = sregs.ss.base = GUEST_MEM_SIZE;
-	vmm_ioctl(g->vcpu->fd, KVM_SET_SREGS, &sregs);
-	guest_get_regs(g, &regs);
-	regs.rax = 0xbeef;
-	regs.rbx = 0x100;
-	regs.rsi = 0x20;
-	regs.rbp = 0x200;
-	regs.rdi = 0x30;
-	guest_set_regs(g, &regs);
-}
-
 static void setup_string64(struct guest *g)
 {
 	struct kvm_regs regs;
@@ -110,7 +93,7 @@ static const struct scenario scenarios[] = {
 	{ "paging32", MODE_PAGING32, {}, 0, 1, setup_print },
 	{ "print64", MODE_LONG64, {}, 0, 1, setup_print },
 	{ "mmio64", MODE_LONG64, {}, 0, 1, setup_mmio64 },
-	{ "mmio16", MODE_REAL, {}, 0, 1, setup_mmio16 },
+	{ "mmio16", MODE_REAL, {}, 0, 1, guest_setup_mmio16 },
 	{ "string64", MODE_LONG64, {}, 1, 1, setup_string64 },
 	{ "cpuid64", MODE_LONG64, {}, 0, 1, setup_cpuid },
 	{ "triple_fault64", MODE_LONG64, {}, 0, 0, NULL },

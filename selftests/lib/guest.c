@@ -220,6 +220,37 @@ struct guest *guest_create(const char *device, enum guest_mode mode,
 	return g;
 }
 
+struct guest *guest_create_with_idt(const char *device, struct guest_prog then)
+{
+	struct guest *g = guest_create(device, MODE_LONG64, GUEST_PROG(intr64),
+				       BACKING_DEFAULT);
+	struct kvm_regs regs;
+
+	memcpy(g->mem + GUEST_AFTER_IDT, then.code, then.len);
+	guest_get_regs(g, &regs);
+	regs.rbx = GUEST_AFTER_IDT;
+	guest_set_regs(g, &regs);
+	return g;
+}
+
+void guest_setup_mmio16(struct guest *g)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+
+	vmm_ioctl(g->vcpu->fd, KVM_GET_SREGS, &sregs);
+	sregs.ds.base = sregs.ss.base = GUEST_MEM_SIZE;
+	vmm_ioctl(g->vcpu->fd, KVM_SET_SREGS, &sregs);
+	guest_get_regs(g, &regs);
+	regs.rax = 0xbeef;
+	regs.rbx = 0x100;
+	regs.rsi = 0x20;
+	regs.rbp = 0x200;
+	regs.rdi = 0x30;
+	regs.rdx = 0x1111;
+	guest_set_regs(g, &regs);
+}
+
 void guest_destroy(struct guest *g)
 {
 	vcpu_destroy(g->vcpu);

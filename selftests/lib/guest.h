@@ -69,6 +69,15 @@ struct guest *guest_create(const char *device, enum guest_mode mode,
 void guest_destroy(struct guest *g);
 /* Another vCPU in the same mode, at the same entry point. */
 struct vcpu *guest_add_vcpu(struct guest *g, int id);
+/*
+ * A long-mode guest running intr64 (guest_code.S): a 256-vector IDT that
+ * reports exceptions and interrupts on port 0x80, then @then, loaded at
+ * GUEST_AFTER_IDT and entered with every other register as the test sets.
+ */
+#define GUEST_AFTER_IDT	0x3000	/* past intr64 and its 256 stubs */
+struct guest *guest_create_with_idt(const char *device, struct guest_prog then);
+/* mmio16's real-mode setup: DS and SS past RAM, its address registers. */
+void guest_setup_mmio16(struct guest *g);
 /* Set to leave the vCPU's CPUID at the device's default. */
 extern int guest_no_cpuid;
 /* Run until HLT, SHUTDOWN or an error exit; returns the exit reason. */

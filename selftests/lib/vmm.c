@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "vmm.h"
@@ -116,6 +118,21 @@ void vcpu_destroy(struct vcpu *vcpu)
 int __vcpu_run(struct vcpu *vcpu)
 {
 	return ioctl(vcpu->fd, KVM_RUN, 0);
+}
+
+static void on_alarm(int sig)
+{
+}
+
+int __vcpu_run_alarm(struct vcpu *vcpu, long usec)
+{
+	struct itimerval t = { .it_value.tv_usec = usec };
+	struct sigaction sa = { .sa_handler = on_alarm };
+
+	/* No SA_RESTART: the signal must end KVM_RUN with EINTR. */
+	if (sigaction(SIGALRM, &sa, NULL) || setitimer(ITIMER_REAL, &t, NULL))
+		vmm_die("arming SIGALRM");
+	return __vcpu_run(vcpu);
 }
 
 void vcpu_run(struct vcpu *vcpu)

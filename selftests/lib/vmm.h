@@ -59,6 +59,8 @@ void *vm_add_anon_memory(struct vm *vm, uint32_t slot, uint64_t gpa,
 struct vcpu *vcpu_create(struct vm *vm, int id);
 void vcpu_destroy(struct vcpu *vcpu);
 int __vcpu_run(struct vcpu *vcpu);
+/* __vcpu_run() with SIGALRM due after @usec microseconds to interrupt it. */
+int __vcpu_run_alarm(struct vcpu *vcpu, long usec);
 void vcpu_run(struct vcpu *vcpu);
 /* Real mode at cs:ip = 0:rip, flat data segments. */
 void vcpu_setup_real_mode(struct vcpu *vcpu, uint64_t rip);
