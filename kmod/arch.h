@@ -143,7 +143,8 @@ struct lvmm_cpu_state {
  * @get_events:  KVM_GET_VCPU_EVENTS: events being delivered, the shadow
  * @set_events:  KVM_SET_VCPU_EVENTS
  * @map_gfn:     map a guest frame to a host frame; under vm->mmu_lock
- * @unmap_gfns:  remove mappings; under vm->mmu_lock; the caller flushes
+ * @unmap_gfns:  remove mappings; under vm->mmu_lock; the caller flushes;
+ *               returns how many there were
  * @exit_name:   name of a backend exit code, for messages
  */
 struct lvmm_arch_ops {
@@ -173,7 +174,7 @@ struct lvmm_arch_ops {
 			  const struct kvm_vcpu_events *ev);
 
 	int (*map_gfn)(struct lvmm_vm *vm, u64 gfn, u64 pfn, bool writable);
-	void (*unmap_gfns)(struct lvmm_vm *vm, u64 gfn, u64 count);
+	u64 (*unmap_gfns)(struct lvmm_vm *vm, u64 gfn, u64 count);
 	const char *(*exit_name)(u32 hw_code);
 };
 

@@ -349,18 +349,9 @@ static int handle_npf(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 {
 	struct lvmm_vm *vm = vcpu->vm;
 	u64 gfn = exit->npf.gpa >> PAGE_SHIFT;
-	struct page *page;
-	bool writable;
 	int ret;
 
-	down_read(&vm->slots_lock);
-	ret = lvmm_gfn_to_page(vm, gfn, exit->npf.write, &page, &writable);
-	if (!ret) {
-		mutex_lock(&vm->mmu_lock);
-		ret = lvmm_arch->map_gfn(vm, gfn, page_to_pfn(page), writable);
-		mutex_unlock(&vm->mmu_lock);
-	}
-	up_read(&vm->slots_lock);
+	ret = lvmm_map_gfn(vm, gfn, exit->npf.write);
 
 	if (ret == -ENOENT)
 		return handle_mmio(vcpu, exit, exit->npf.gpa);

@@ -10,6 +10,11 @@
  * using it is gone. Unlike KVM's guest_memfd, the file can be mapped
  * (MAP_SHARED only): lvmm owns both the guest's and the VMM's view of every
  * page, which is what page sharing needs.
+ *
+ * A shared entry (gmem.h) is mapped read-only everywhere. The first write,
+ * by the guest (nested page fault), by the VMM (a write fault on its
+ * mapping) or by lvmm itself (emulation), breaks the sharing: the offset
+ * gets a private copy and every old mapping of it is removed first.
  */
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
@@ -17,73 +22,258 @@
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/pagemap.h>
 #include <linux/slab.h>
-#include <linux/xarray.h>
+#include <kunit/visibility.h>
 
 #include "lvmm.h"
+#include "gmem.h"
+#include "share/share.h"
+#include "trace.h"
 
-/**
- * struct lvmm_gmem - one module-owned memory file
- * @pages:  page offset -> struct page; xarray's own lock serializes inserts
- * @npages: size of the file in pages, fixed at creation
- */
-struct lvmm_gmem {
-	struct xarray pages;
-	pgoff_t npages;
-};
+/* NORETRY: past the memory cgroup's limit, -ENOMEM instead of an OOM kill. */
+#define LVMM_GFP_PAGE	(GFP_HIGHUSER | __GFP_ACCOUNT | __GFP_NORETRY | \
+			 __GFP_NOWARN)
 
 static const struct file_operations lvmm_gmem_fops;
 
-int lvmm_gmem_get_page(struct file *file, pgoff_t index, struct page **page)
+struct lvmm_gmem *lvmm_gmem_alloc(pgoff_t npages)
 {
-	struct lvmm_gmem *gmem = file->private_data;
-	struct page *p, *old;
+	struct lvmm_gmem *gmem = kzalloc(sizeof(*gmem), GFP_KERNEL_ACCOUNT);
 
+	if (!gmem)
+		return NULL;
+	mutex_init(&gmem->lock);
+	xa_init(&gmem->pages);
+	INIT_LIST_HEAD(&gmem->bindings);
+	gmem->npages = npages;
+	return gmem;
+}
+EXPORT_SYMBOL_IF_KUNIT(lvmm_gmem_alloc);
+
+void lvmm_gmem_free(struct lvmm_gmem *gmem)
+{
+	unsigned long i;
+	void *entry;
+
+	xa_for_each(&gmem->pages, i, entry) {
+		if (lvmm_entry_shared(entry)) {
+			lvmm_stable_entry_del(lvmm_entry_stable(entry));
+			lvmm_stable_put(lvmm_entry_stable(entry));
+		} else {
+			put_page(entry);
+		}
+	}
+	xa_destroy(&gmem->pages);
+	kfree(gmem);
+}
+EXPORT_SYMBOL_IF_KUNIT(lvmm_gmem_free);
+
+struct lvmm_gmem *lvmm_gmem_of(struct file *file)
+{
+	return file->private_data;
+}
+
+/*
+ * Remove every mapping of @index, in the VMM and in every VM, so that the
+ * next access faults and sees the entry as it is then.
+ */
+void lvmm_gmem_invalidate(struct lvmm_gmem *gmem, pgoff_t index)
+{
+	struct lvmm_slot *slot;
+
+	lockdep_assert_held(&gmem->lock);
+	if (gmem->mapping)
+		unmap_mapping_range(gmem->mapping, (loff_t)index << PAGE_SHIFT,
+				    PAGE_SIZE, 1);
+	list_for_each_entry(slot, &gmem->bindings, gmem_link) {
+		struct lvmm_vm *vm = slot->vm;
+		u64 removed;
+
+		if (index < slot->gmem_pgoff ||
+		    index - slot->gmem_pgoff >= slot->npages)
+			continue;
+		mutex_lock(&vm->mmu_lock);
+		removed = lvmm_arch->unmap_gfns(vm, slot->base_gfn + index -
+						slot->gmem_pgoff, 1);
+		mutex_unlock(&vm->mmu_lock);
+		if (removed)
+			lvmm_vm_flush_tlbs(vm);
+	}
+}
+
+/* The VM that maps @index, for per-VM counters; NULL if none does. */
+static struct lvmm_vm *lvmm_gmem_vm(struct lvmm_gmem *gmem, pgoff_t index)
+{
+	struct lvmm_slot *slot;
+
+	list_for_each_entry(slot, &gmem->bindings, gmem_link)
+		if (index >= slot->gmem_pgoff &&
+		    index - slot->gmem_pgoff < slot->npages)
+			return slot->vm;
+	return NULL;
+}
+
+/*
+ * Give @index a private copy of its shared page, because somebody writes
+ * it (@cow) or because sharing is being undone. Copy first, then unmap the
+ * shared page, then swap the entry: a failed allocation leaves everything
+ * as it was.
+ */
+int lvmm_gmem_unshare(struct lvmm_gmem *gmem, pgoff_t index, bool cow)
+{
+	void *entry = xa_load(&gmem->pages, index);
+	struct lvmm_stable *st;
+	struct lvmm_vm *vm;
+	struct page *copy;
+	void *old;
+
+	lockdep_assert_held(&gmem->lock);
+	if (!entry || !lvmm_entry_shared(entry))
+		return 0;
+	st = lvmm_entry_stable(entry);
+	copy = alloc_page(LVMM_GFP_PAGE);
+	if (!copy)
+		return -ENOMEM;
+	copy_highpage(copy, st->page);
+
+	lvmm_gmem_invalidate(gmem, index);
+	old = xa_store(&gmem->pages, index, copy, LVMM_GFP_GUEST);
+	if (xa_is_err(old)) {
+		__free_page(copy);
+		return xa_err(old);
+	}
+	lvmm_stable_entry_del(st);
+	if (cow) {
+		atomic_long_inc(&lvmm_share_stats.cow_breaks);
+		vm = lvmm_gmem_vm(gmem, index);
+		if (vm)
+			atomic64_inc(&vm->stats.cow_breaks);
+		trace_lvmm_share_cow(vm ? vm->id : U32_MAX, index,
+				     st == lvmm_zero_stable);
+	}
+	lvmm_stable_put(st);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(lvmm_gmem_unshare);
+
+/**
+ * lvmm_gmem_page - the page behind a file offset, allocated on first touch
+ * @gmem:   the file's memory; the caller holds gmem->lock
+ * @index:  page offset
+ * @write:  the caller will write: a shared page is copied first
+ * @page:   set to the page; valid until gmem->lock is dropped
+ * @shared: set if it is a shared page, to be mapped read-only
+ *
+ * Return: 0, -EINVAL past the end of the file, or -ENOMEM.
+ */
+int lvmm_gmem_page(struct lvmm_gmem *gmem, pgoff_t index, bool write,
+		   struct page **page, bool *shared)
+{
+	void *entry, *old;
+	struct page *p;
+	int ret;
+
+	lockdep_assert_held(&gmem->lock);
 	if (index >= gmem->npages)
 		return -EINVAL;
-	p = xa_load(&gmem->pages, index);
-	if (p) {
-		*page = p;
+	entry = xa_load(&gmem->pages, index);
+	if (entry && lvmm_entry_shared(entry) && write) {
+		ret = lvmm_gmem_unshare(gmem, index, true);
+		if (ret)
+			return ret;
+		entry = xa_load(&gmem->pages, index);
+	}
+	if (entry) {
+		*shared = lvmm_entry_shared(entry);
+		*page = *shared ? lvmm_entry_stable(entry)->page : entry;
 		return 0;
 	}
-	/*
-	 * NORETRY: past its memory cgroup's limit a VM gets -ENOMEM from
-	 * KVM_RUN (or SIGBUS in the VMM) instead of an OOM kill in the cgroup.
-	 */
-	p = alloc_page(GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT | __GFP_NORETRY |
-		       __GFP_NOWARN);
+
+	p = alloc_page(LVMM_GFP_PAGE | __GFP_ZERO);
 	if (!p)
 		return -ENOMEM;
-	old = xa_cmpxchg(&gmem->pages, index, NULL, p, LVMM_GFP_GUEST);
+	old = xa_store(&gmem->pages, index, p, LVMM_GFP_GUEST);
 	if (xa_is_err(old)) {
 		__free_page(p);
 		return xa_err(old);
 	}
-	if (old) {
-		__free_page(p);
-		p = old;
-	}
 	*page = p;
+	*shared = false;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(lvmm_gmem_page);
 
+void lvmm_gmem_bind(struct lvmm_gmem *gmem, struct lvmm_slot *slot)
+{
+	mutex_lock(&gmem->lock);
+	list_add(&slot->gmem_link, &gmem->bindings);
+	mutex_unlock(&gmem->lock);
+}
+
+void lvmm_gmem_unbind(struct lvmm_gmem *gmem, struct lvmm_slot *slot)
+{
+	mutex_lock(&gmem->lock);
+	list_del_init(&slot->gmem_link);
+	mutex_unlock(&gmem->lock);
+}
+
+/*
+ * A fault on the VMM's mapping. A write fault breaks sharing here; a read
+ * fault maps whatever is there, read-only until ->page_mkwrite says
+ * otherwise (the mapping asks for write notification by having it).
+ */
 static vm_fault_t lvmm_gmem_fault(struct vm_fault *vmf)
 {
+	struct lvmm_gmem *gmem = vmf->vma->vm_file->private_data;
 	struct page *page;
+	bool shared;
 	int ret;
 
-	ret = lvmm_gmem_get_page(vmf->vma->vm_file, vmf->pgoff, &page);
+	mutex_lock(&gmem->lock);
+	ret = lvmm_gmem_page(gmem, vmf->pgoff, vmf->flags & FAULT_FLAG_WRITE,
+			     &page, &shared);
+	if (!ret)
+		get_page(page);
+	mutex_unlock(&gmem->lock);
 	if (ret == -ENOMEM)
 		return VM_FAULT_OOM;
 	if (ret)
 		return VM_FAULT_SIGBUS;
-	get_page(page);
 	vmf->page = page;
 	return 0;
 }
 
+/*
+ * The VMM writes a page it mapped read-only. A private page may simply
+ * become writable: return it locked, as the core mm expects of pages
+ * without an address space. A shared one is copied and every mapping of
+ * it removed; the write then faults again and finds the copy.
+ */
+static vm_fault_t lvmm_gmem_page_mkwrite(struct vm_fault *vmf)
+{
+	struct lvmm_gmem *gmem = vmf->vma->vm_file->private_data;
+	struct folio *folio = page_folio(vmf->page);
+	vm_fault_t ret = VM_FAULT_NOPAGE;
+	void *entry;
+
+	mutex_lock(&gmem->lock);
+	entry = xa_load(&gmem->pages, vmf->pgoff);
+	if (entry == vmf->page) {
+		ret = VM_FAULT_LOCKED;
+	} else if (entry && lvmm_entry_shared(entry)) {
+		if (lvmm_gmem_unshare(gmem, vmf->pgoff, true))
+			ret = VM_FAULT_OOM;
+	}
+	mutex_unlock(&gmem->lock);
+	if (ret == VM_FAULT_LOCKED)
+		folio_lock(folio);
+	return ret;
+}
+
 static const struct vm_operations_struct lvmm_gmem_vm_ops = {
-	.fault = lvmm_gmem_fault,
+	.fault		= lvmm_gmem_fault,
+	.page_mkwrite	= lvmm_gmem_page_mkwrite,
 };
 
 static int lvmm_gmem_mmap(struct file *file, struct vm_area_struct *vma)
@@ -98,14 +288,7 @@ static int lvmm_gmem_mmap(struct file *file, struct vm_area_struct *vma)
 
 static int lvmm_gmem_release(struct inode *inode, struct file *file)
 {
-	struct lvmm_gmem *gmem = file->private_data;
-	struct page *page;
-	unsigned long i;
-
-	xa_for_each(&gmem->pages, i, page)
-		put_page(page);
-	xa_destroy(&gmem->pages);
-	kfree(gmem);
+	lvmm_gmem_free(file->private_data);
 	return 0;
 }
 
@@ -143,15 +326,13 @@ long lvmm_create_gmem(struct lvmm_vm *vm, struct kvm_create_guest_memfd *args)
 		if (args->reserved[i])
 			return -EINVAL;
 
-	gmem = kzalloc(sizeof(*gmem), GFP_KERNEL_ACCOUNT);
+	gmem = lvmm_gmem_alloc(args->size >> PAGE_SHIFT);
 	if (!gmem)
 		return -ENOMEM;
-	xa_init(&gmem->pages);
-	gmem->npages = args->size >> PAGE_SHIFT;
 
 	fd = get_unused_fd_flags(O_CLOEXEC);
 	if (fd < 0) {
-		kfree(gmem);
+		lvmm_gmem_free(gmem);
 		return fd;
 	}
 	/* A fresh inode per file, so that its mappings are its own. */
@@ -159,11 +340,12 @@ long lvmm_create_gmem(struct lvmm_vm *vm, struct kvm_create_guest_memfd *args)
 					 O_RDWR, NULL);
 	if (IS_ERR(file)) {
 		put_unused_fd(fd);
-		kfree(gmem);
+		lvmm_gmem_free(gmem);
 		return PTR_ERR(file);
 	}
 	file->f_mode |= FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
 	i_size_write(file_inode(file), args->size);
+	gmem->mapping = file->f_mapping;
 	fd_install(fd, file);
 	return fd;
 }

@@ -6,12 +6,18 @@
  *
  *   vcpu->mutex         one ioctl at a time on a vCPU (KVM_RUN included)
  *   vm->lock            VM-wide configuration: creating vCPUs, changing slots
+ *   lvmm_share_lock     (mutex) page sharing: members, hints, scan cursor
  *   vm->slots_lock      (rwsem) the slot table; read by faults, written by
  *                       KVM_SET_USER_MEMORY_REGION under vm->lock
+ *   mm->mmap_lock       the VMM's, for pinning anonymous memory, and held
+ *                       by the core mm around faults on a gmem mapping
+ *   gmem->lock          (mutex) a gmem file's entries and bindings (gmem.h)
  *   vm->mmu_lock        (mutex) the backend's nested page tables and the
  *                       per-slot table of pinned pages
+ *   lvmm_stable_lock    (spinlock) the table of shared pages
  *
- * Nothing is taken inside mmu_lock but page allocation.
+ * Nothing is taken inside mmu_lock but page allocation and the stable
+ * table's spinlock.
  */
 #ifndef LVMM_H
 #define LVMM_H
@@ -63,6 +69,8 @@ extern const struct lvmm_arch_ops *lvmm_arch;
  * @gmem_pgoff: page offset of the slot in @gmem
  * @pinned:     anonymous backing: page offset -> pinned struct page;
  *              written under vm->mmu_lock
+ * @vm:         the VM the slot belongs to
+ * @gmem_link:  in the gmem's bindings, under gmem->lock
  */
 struct lvmm_slot {
 	u32 id;
@@ -73,6 +81,8 @@ struct lvmm_slot {
 	struct file *gmem;
 	pgoff_t gmem_pgoff;
 	struct xarray pinned;
+	struct lvmm_vm *vm;
+	struct list_head gmem_link;
 };
 
 struct lvmm_vm {
@@ -93,6 +103,9 @@ struct lvmm_vm {
 	struct lvmm_vcpu **vcpus;	/* lvmm_max_vcpus entries */
 	atomic_t nr_vcpus;
 	unsigned long tlb_generation;	/* bumped when a mapping is removed */
+
+	u32 share_group;		/* under lvmm_share_lock; 0: none */
+	struct list_head share_link;	/* in the members; lvmm_share_lock */
 
 	struct lvmm_vm_stats stats;
 	struct kobject *kobj;
@@ -213,8 +226,9 @@ int lvmm_check_extension(long ext);
 int lvmm_set_memory_region(struct lvmm_vm *vm,
 			   const struct kvm_userspace_memory_region2 *mem);
 void lvmm_free_slots(struct lvmm_vm *vm);
-int lvmm_gfn_to_page(struct lvmm_vm *vm, u64 gfn, bool write,
-		     struct page **page, bool *writable);
+void lvmm_unbind_slots(struct lvmm_vm *vm);
+struct lvmm_slot *lvmm_find_slot(struct lvmm_vm *vm, u64 gfn);
+int lvmm_map_gfn(struct lvmm_vm *vm, u64 gfn, bool write);
 int lvmm_read_guest(struct lvmm_vm *vm, u64 gpa, void *buf, size_t len);
 int lvmm_write_guest(struct lvmm_vm *vm, u64 gpa, const void *buf,
 		     size_t len);
@@ -222,8 +236,6 @@ int lvmm_write_guest(struct lvmm_vm *vm, u64 gpa, const void *buf,
 /* gmem.c */
 long lvmm_create_gmem(struct lvmm_vm *vm, struct kvm_create_guest_memfd *args);
 struct file *lvmm_gmem_get(int fd);
-int lvmm_gmem_get_page(struct file *file, pgoff_t index,
-		       struct page **page);
 
 /* vcpu.c */
 int lvmm_create_vcpu(struct lvmm_vm *vm, u32 id);

@@ -10,6 +10,7 @@
 #include <linux/module.h>
 
 #include "lvmm.h"
+#include "share/share.h"
 
 const struct lvmm_arch_ops *lvmm_arch;
 
@@ -97,15 +98,21 @@ static int __init lvmm_init(void)
 	if (ret)
 		goto err_cpuid;
 
+	ret = lvmm_share_init();
+	if (ret)
+		goto err_sysfs;
+
 	/* Last: once the node exists, userspace may call in. */
 	ret = misc_register(&lvmm_dev);
 	if (ret)
-		goto err_sysfs;
+		goto err_share;
 
 	pr_info("version %s loaded, backend %s\n", LVMM_VERSION,
 		lvmm_arch->name);
 	return 0;
 
+err_share:
+	lvmm_share_exit();
 err_sysfs:
 	lvmm_sysfs_exit();
 err_cpuid:
@@ -118,6 +125,7 @@ err_arch:
 static void __exit lvmm_exit(void)
 {
 	misc_deregister(&lvmm_dev);
+	lvmm_share_exit();
 	lvmm_sysfs_exit();
 	lvmm_cpuid_exit();
 	lvmm_arch->exit();

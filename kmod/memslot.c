@@ -15,13 +15,14 @@
 #include <linux/uaccess.h>
 
 #include "lvmm.h"
+#include "gmem.h"
 
 /* Guest-physical addresses the 4-level nested page table can map. */
 #define LVMM_GPA_BITS		48
 #define LVMM_SLOT_FLAGS		(KVM_MEM_READONLY | KVM_MEM_GUEST_MEMFD)
 #define LVMM_SLOT_MAX_PAGES	((1UL << 31) - 1)
 
-static struct lvmm_slot *lvmm_find_slot(struct lvmm_vm *vm, u64 gfn)
+struct lvmm_slot *lvmm_find_slot(struct lvmm_vm *vm, u64 gfn)
 {
 	struct lvmm_slot *slot;
 	unsigned long id;
@@ -32,6 +33,7 @@ static struct lvmm_slot *lvmm_find_slot(struct lvmm_vm *vm, u64 gfn)
 	return NULL;
 }
 
+/* Unbound from its gmem already (lvmm_unbind_slots()), or never bound. */
 static void lvmm_slot_free(struct lvmm_slot *slot)
 {
 	struct page *page;
@@ -43,6 +45,12 @@ static void lvmm_slot_free(struct lvmm_slot *slot)
 	if (slot->gmem)
 		fput(slot->gmem);
 	kfree(slot);
+}
+
+static void lvmm_slot_unbind(struct lvmm_slot *slot)
+{
+	if (slot->gmem)
+		lvmm_gmem_unbind(lvmm_gmem_of(slot->gmem), slot);
 }
 
 /*
@@ -66,8 +74,22 @@ static void lvmm_delete_slot(struct lvmm_vm *vm, struct lvmm_slot *slot)
 	vm->nr_slots--;
 	vm->memory_bytes -= slot->npages << PAGE_SHIFT;
 	lvmm_unmap_slot(vm, slot);
+	lvmm_slot_unbind(slot);
 	up_write(&vm->slots_lock);
 	lvmm_slot_free(slot);
+}
+
+/*
+ * Before a VM's nested page table goes: its gmem files may outlive it and
+ * must not reach into it again.
+ */
+void lvmm_unbind_slots(struct lvmm_vm *vm)
+{
+	struct lvmm_slot *slot;
+	unsigned long id;
+
+	xa_for_each(&vm->slots, id, slot)
+		lvmm_slot_unbind(slot);
 }
 
 void lvmm_free_slots(struct lvmm_vm *vm)
@@ -137,6 +159,8 @@ static int lvmm_create_slot(struct lvmm_vm *vm,
 	slot->base_gfn = mem->guest_phys_addr >> PAGE_SHIFT;
 	slot->npages = npages;
 	slot->hva = mem->userspace_addr;
+	slot->vm = vm;
+	INIT_LIST_HEAD(&slot->gmem_link);
 	xa_init(&slot->pinned);
 
 	if (mem->flags & KVM_MEM_GUEST_MEMFD) {
@@ -160,6 +184,8 @@ static int lvmm_create_slot(struct lvmm_vm *vm,
 	if (!ret) {
 		vm->nr_slots++;
 		vm->memory_bytes += mem->memory_size;
+		if (slot->gmem)
+			lvmm_gmem_bind(lvmm_gmem_of(slot->gmem), slot);
 	}
 	up_write(&vm->slots_lock);
 	if (ret) {
@@ -243,32 +269,94 @@ static int lvmm_slot_pin(struct lvmm_vm *vm, struct lvmm_slot *slot, u64 off,
 }
 
 /**
- * lvmm_gfn_to_page - the host page backing a guest frame
- * @vm:       the VM; the caller holds vm->slots_lock for reading
- * @gfn:      guest frame number
- * @write:    the access is a write
- * @page:     set to the page, which stays valid while the slot exists
- * @writable: set to whether the guest may write it
+ * lvmm_map_gfn - back a guest frame and map it in the nested page table
+ * @vm:    the VM
+ * @gfn:   guest frame number
+ * @write: the guest writes: a shared page gets a private copy first
  *
  * Return: 0; -ENOENT outside every slot (MMIO), or when writing a read-only
  * slot; another negative errno when the backing cannot be had.
  */
-int lvmm_gfn_to_page(struct lvmm_vm *vm, u64 gfn, bool write,
-		     struct page **page, bool *writable)
+int lvmm_map_gfn(struct lvmm_vm *vm, u64 gfn, bool write)
 {
-	struct lvmm_slot *slot = lvmm_find_slot(vm, gfn);
-	u64 off;
+	struct lvmm_slot *slot;
+	struct page *page;
+	bool shared = false;
+	int ret;
 
-	if (!slot)
+	down_read(&vm->slots_lock);
+	slot = lvmm_find_slot(vm, gfn);
+	ret = -ENOENT;
+	if (!slot || (write && (slot->flags & KVM_MEM_READONLY)))
+		goto out;
+	if (slot->gmem) {
+		struct lvmm_gmem *gmem = lvmm_gmem_of(slot->gmem);
+
+		/* Held across the mapping: no merge may slip in between. */
+		mutex_lock(&gmem->lock);
+		ret = lvmm_gmem_page(gmem, slot->gmem_pgoff + gfn - slot->base_gfn,
+				     write, &page, &shared);
+		if (!ret) {
+			mutex_lock(&vm->mmu_lock);
+			ret = lvmm_arch->map_gfn(vm, gfn, page_to_pfn(page),
+						 !shared && !(slot->flags & KVM_MEM_READONLY));
+			mutex_unlock(&vm->mmu_lock);
+		}
+		mutex_unlock(&gmem->lock);
+	} else {
+		ret = lvmm_slot_pin(vm, slot, gfn - slot->base_gfn, &page);
+		if (!ret) {
+			mutex_lock(&vm->mmu_lock);
+			ret = lvmm_arch->map_gfn(vm, gfn, page_to_pfn(page),
+						 !(slot->flags & KVM_MEM_READONLY));
+			mutex_unlock(&vm->mmu_lock);
+		}
+	}
+out:
+	up_read(&vm->slots_lock);
+	return ret;
+}
+
+static void lvmm_copy_page(struct page *page, size_t off, void *buf,
+			   size_t n, bool write)
+{
+	void *va = kmap_local_page(page);
+
+	if (write)
+		memcpy(va + off, buf, n);
+	else
+		memcpy(buf, va + off, n);
+	kunmap_local(va);
+}
+
+/* Copy within one guest page; under vm->slots_lock. */
+static int lvmm_copy_guest_page(struct lvmm_vm *vm, u64 gpa, void *buf,
+				size_t n, bool write)
+{
+	struct lvmm_slot *slot = lvmm_find_slot(vm, gpa >> PAGE_SHIFT);
+	u64 off = (gpa >> PAGE_SHIFT) - (slot ? slot->base_gfn : 0);
+	struct lvmm_gmem *gmem;
+	struct page *page;
+	bool shared;
+	int ret;
+
+	if (!slot || (write && (slot->flags & KVM_MEM_READONLY)))
 		return -ENOENT;
-	*writable = !(slot->flags & KVM_MEM_READONLY);
-	if (write && !*writable)
-		return -ENOENT;
-	off = gfn - slot->base_gfn;
-	if (slot->gmem)
-		return lvmm_gmem_get_page(slot->gmem, slot->gmem_pgoff + off,
-					  page);
-	return lvmm_slot_pin(vm, slot, off, page);
+	if (!slot->gmem) {
+		ret = lvmm_slot_pin(vm, slot, off, &page);
+		if (!ret)
+			lvmm_copy_page(page, offset_in_page(gpa), buf, n, write);
+		return ret;
+	}
+	/* The copy happens under the lock, so a merge cannot lose it. */
+	gmem = lvmm_gmem_of(slot->gmem);
+	mutex_lock(&gmem->lock);
+	ret = lvmm_gmem_page(gmem, slot->gmem_pgoff + off, write, &page,
+			     &shared);
+	if (!ret)
+		lvmm_copy_page(page, offset_in_page(gpa), buf, n, write);
+	mutex_unlock(&gmem->lock);
+	return ret;
 }
 
 static int lvmm_copy_guest(struct lvmm_vm *vm, u64 gpa, void *buf,
@@ -278,22 +366,11 @@ static int lvmm_copy_guest(struct lvmm_vm *vm, u64 gpa, void *buf,
 
 	down_read(&vm->slots_lock);
 	while (len) {
-		size_t off = offset_in_page(gpa);
-		size_t n = min_t(size_t, len, PAGE_SIZE - off);
-		struct page *page;
-		bool writable;
-		void *va;
+		size_t n = min_t(size_t, len, PAGE_SIZE - offset_in_page(gpa));
 
-		ret = lvmm_gfn_to_page(vm, gpa >> PAGE_SHIFT, write, &page,
-				       &writable);
+		ret = lvmm_copy_guest_page(vm, gpa, buf, n, write);
 		if (ret)
 			break;
-		va = kmap_local_page(page);
-		if (write)
-			memcpy(va + off, buf, n);
-		else
-			memcpy(buf, va + off, n);
-		kunmap_local(va);
 		gpa += n;
 		buf += n;
 		len -= n;

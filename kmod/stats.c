@@ -16,6 +16,7 @@
 #include <linux/sysfs.h>
 
 #include "lvmm.h"
+#include "share/share.h"
 
 struct lvmm_global_stats lvmm_stats;
 static struct kobject *vms_kobj, *stats_kobj;
@@ -67,6 +68,33 @@ STAT_ATTR(vm, vcpus, atomic_read(&VM(kobj)->nr_vcpus));
 STAT_ATTR(vm, pages, atomic64_read(&VM(kobj)->stats.pages));
 
 STAT_ATTR(vm, memory, READ_ONCE(VM(kobj)->memory_bytes));
+STAT_ATTR(vm, share_group, READ_ONCE(VM(kobj)->share_group));
+STAT_ATTR(vm, pages_merged, atomic64_read(&VM(kobj)->stats.pages_merged));
+STAT_ATTR(vm, cow_breaks, atomic64_read(&VM(kobj)->stats.cow_breaks));
+
+/* Counted when read: an entry walk, no counters to keep in step. */
+static ssize_t vm_share_show(struct kobject *kobj, char *buf, bool zero)
+{
+	unsigned long shared, zeros;
+
+	lvmm_share_vm_counts(VM(kobj), &shared, &zeros);
+	return sysfs_emit(buf, "%lu\n", zero ? zeros : shared);
+}
+
+static ssize_t shared_pages_show(struct kobject *kobj,
+				 struct kobj_attribute *attr, char *buf)
+{
+	return vm_share_show(kobj, buf, false);
+}
+
+static ssize_t zero_pages_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	return vm_share_show(kobj, buf, true);
+}
+
+static struct kobj_attribute vm_shared_pages_attr = __ATTR_RO(shared_pages);
+static struct kobj_attribute vm_zero_pages_attr = __ATTR_RO(zero_pages);
 
 static ssize_t vm_name_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
@@ -84,7 +112,9 @@ static struct kobj_attribute vm_name_attr = __ATTR(name, 0444, vm_name_show, NUL
 
 static struct attribute *vm_attrs[] = {
 	&vm_pid_attr.attr, &vm_vcpus_attr.attr, &vm_pages_attr.attr,
-	&vm_memory_attr.attr, &vm_name_attr.attr, NULL,
+	&vm_memory_attr.attr, &vm_name_attr.attr, &vm_share_group_attr.attr,
+	&vm_pages_merged_attr.attr, &vm_cow_breaks_attr.attr,
+	&vm_shared_pages_attr.attr, &vm_zero_pages_attr.attr, NULL,
 };
 ATTRIBUTE_GROUPS(vm);
 

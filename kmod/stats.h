@@ -24,6 +24,8 @@ struct lvmm_vcpu_stats {
 
 struct lvmm_vm_stats {
 	atomic64_t pages;		/* guest pages mapped in the NPT */
+	atomic64_t pages_merged;	/* merges into a shared page */
+	atomic64_t cow_breaks;		/* private copies of shared pages */
 };
 
 /* Module-wide totals. */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Tracepoints lvmm:lvmm_entry and lvmm:lvmm_exit, for perf, trace-cmd and
- * bpftrace.
+ * Tracepoints for perf, trace-cmd and bpftrace: lvmm:lvmm_entry and
+ * lvmm:lvmm_exit around every guest entry; lvmm:lvmm_share_merge and
+ * lvmm:lvmm_share_cow when page sharing merges a page or breaks a share.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM lvmm
@@ -42,6 +43,35 @@ TRACE_EVENT(lvmm_exit,
 	    TP_printk("vm %u vcpu %u code 0x%x rip 0x%llx info 0x%llx 0x%llx",
 		      __entry->vm, __entry->vcpu, __entry->code, __entry->rip,
 		      __entry->info1, __entry->info2)
+);
+
+TRACE_EVENT(lvmm_share_merge,
+	    TP_PROTO(u32 vm, u64 gfn, u64 hash, bool zero),
+	    TP_ARGS(vm, gfn, hash, zero),
+	    TP_STRUCT__entry(__field(u32, vm)
+			     __field(u64, gfn)
+			     __field(u64, hash)
+			     __field(bool, zero)),
+	    TP_fast_assign(__entry->vm = vm;
+			   __entry->gfn = gfn;
+			   __entry->hash = hash;
+			   __entry->zero = zero;),
+	    TP_printk("vm %u gfn 0x%llx hash 0x%016llx%s", __entry->vm,
+		      __entry->gfn, __entry->hash, __entry->zero ? " zero" : "")
+);
+
+/* @vm is U32_MAX when no VM maps the page (only the VMM's mapping). */
+TRACE_EVENT(lvmm_share_cow,
+	    TP_PROTO(u32 vm, u64 index, bool zero),
+	    TP_ARGS(vm, index, zero),
+	    TP_STRUCT__entry(__field(u32, vm)
+			     __field(u64, index)
+			     __field(bool, zero)),
+	    TP_fast_assign(__entry->vm = vm;
+			   __entry->index = index;
+			   __entry->zero = zero;),
+	    TP_printk("vm %d gmem page 0x%llx%s", (int)__entry->vm,
+		      __entry->index, __entry->zero ? " zero" : "")
 );
 
 #endif /* LVMM_TRACE_H */

@@ -22,6 +22,7 @@
 #include <linux/uaccess.h>
 
 #include "lvmm.h"
+#include "share/share.h"
 
 static DEFINE_IDA(lvmm_vm_ida);
 
@@ -35,11 +36,14 @@ static void lvmm_vm_free(struct kref *ref)
 	struct lvmm_vm *vm = container_of(ref, struct lvmm_vm, ref);
 	int i;
 
+	/* Out of the scanner's sight before anything goes. */
+	lvmm_share_vm_exit(vm);
 	lvmm_vm_sysfs_del(vm);
 	for (i = 0; i < lvmm_max_vcpus; i++)
 		if (vm->vcpus[i])
 			lvmm_vcpu_free(vm->vcpus[i]);
-	/* Page tables first: they point at the pages the slots hold. */
+	/* No gmem may unmap from the page tables once they are gone. */
+	lvmm_unbind_slots(vm);
 	lvmm_arch->vm_destroy(vm);
 	lvmm_free_slots(vm);
 	mmdrop(vm->mm);
@@ -199,6 +203,15 @@ static long lvmm_vm_ioctl(struct file *file, unsigned int cmd,
 		return lvmm_check_extension(arg);
 	case LVMM_SET_VM_NAME:
 		return lvmm_set_vm_name(vm, argp);
+	case LVMM_SET_SHARE_GROUP: {
+		struct lvmm_share_group sg;
+
+		if (copy_from_user(&sg, argp, sizeof(sg)))
+			return -EFAULT;
+		if (sg.flags)
+			return -EINVAL;
+		return lvmm_share_set_group(vm, sg.group);
+	}
 	default:
 		return -ENOTTY;
 	}
@@ -250,6 +263,7 @@ long lvmm_create_vm(unsigned long type)
 	init_rwsem(&vm->slots_lock);
 	xa_init(&vm->slots);
 	mutex_init(&vm->mmu_lock);
+	INIT_LIST_HEAD(&vm->share_link);
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
 	vm->pid = task_tgid_nr(current);

@@ -8,7 +8,7 @@
 DEV=${LVMM_DEVICE:-/dev/lvmm}
 G=/guests
 T=$(mktemp -d)
-ktap_header 31
+ktap_header 33
 
 run() { lvmm run -q --device "$DEV" "$@" > "$T/out" 2> "$T/err"; }
 # check NAME WANT_STATUS GOT_STATUS [PATTERN FILE]...
@@ -94,6 +94,17 @@ run --memory banana $G/hello.elf
 check error_bad_memory 64 $? "--memory 'banana'" "$T/err"
 run --mode weird $G/flat16.bin
 check error_bad_mode 64 $? "--mode 'weird'" "$T/err"
+run --share=abc $G/hello.elf
+check error_bad_share_group 64 $? "--share 'abc'" "$T/err" 'group number' "$T/err"
+run --share=0 $G/hello.elf
+check error_share_group_zero 64 $? "--share '0'" "$T/err"
+# Page sharing works on lvmm's own memory only: KVM must refuse --share.
+if [ "$DEV" = /dev/kvm ]; then
+	run --share $G/hello.elf
+	check error_share_needs_lvmm 64 $? "--share needs lvmm's module-owned memory" "$T/err"
+else
+	ktap_result skip error_share_needs_lvmm "runs with LVMM_DEVICE=/dev/kvm"
+fi
 lvmm run -q --device /dev/nonexistent $G/hello.elf > "$T/out" 2> "$T/err"
 check error_no_device 69 $? 'insmod' "$T/err"
 as_nobody lvmm run -q --device "$DEV" $G/hello.elf > "$T/out" 2> "$T/err"

@@ -36,6 +36,7 @@ int open_device(const char *path, int *exit_code);
 #define LVMM_SYSFS "/sys/kernel/lvmm"
 int sysfs_read(const char *dir, const char *name, char *buf, size_t len);
 long long sysfs_num(const char *dir, const char *name);
+int sysfs_get(const char *dir, const char *name, long long *v);
 
 /* --- lvmm run ------------------------------------------------------------ */
 

@@ -3,6 +3,7 @@
  * lvmm run: load a guest image and run it, one thread per vCPU, with a
  * serial console on stdio.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -278,6 +279,8 @@ static void run_usage(FILE *f)
 "  -c, --cpus N         vCPUs (default 1); the others start halted\n"
 "      --name NAME      name shown in lvmm ps and sysfs (lvmm only)\n"
 "      --device PATH    VMM device (default " LVMM_DEVICE_PATH "; /dev/kvm works)\n"
+"      --share[=GROUP]  let lvmm merge identical pages with the VMs of share\n"
+"                       group GROUP, 1 to 4294967295 (default 1; lvmm only)\n"
 "      --cmdline STR    command line handed to the guest\n"
 "      --load ADDR      flat binary: load and entry address (default 0x1000)\n"
 "      --mode MODE      flat binary: real, protected or long (default real)\n"
@@ -326,6 +329,49 @@ static int setup_memory(struct vm *vm, bool own_memory)
 	return 0;
 }
 
+/*
+ * --share[=GROUP]: a decimal group of 1 to 2^32-1. strtoul alone would take
+ * "-1", " 7" or "0x10", so insist on digits; 0 is LVMM_SHARE_NONE, which
+ * would silently mean "do not share".
+ */
+static int parse_share_group(const char *s, uint32_t *group)
+{
+	unsigned long v;
+	char *end;
+
+	if (!s) {
+		*group = 1;
+		return 0;
+	}
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v == LVMM_SHARE_NONE || v > UINT32_MAX)
+		return -1;
+	*group = v;
+	return 0;
+}
+
+/*
+ * Join share group @group. Only lvmm has the ioctl, and the scanner merges
+ * only memory the module owns (guest_memfd), which lvmm run uses on lvmm.
+ */
+static int join_share_group(struct vm *vm, uint32_t group)
+{
+	struct lvmm_share_group sg = { .group = group };
+	int err;
+
+	if (!ioctl(vm->fd, LVMM_SET_SHARE_GROUP, &sg))
+		return 0;
+	err = errno;	/* fprintf may change errno */
+	/* ENOTTY: a module from before page sharing. */
+	fprintf(stderr, "lvmm run: --share=%u: LVMM_SET_SHARE_GROUP: %s%s\n",
+		group, strerror(err),
+		err == ENOTTY ? " (this lvmm.ko has no page sharing)" : "");
+	return err == EPERM || err == EACCES ? LVMM_EXIT_NOPERM : LVMM_EXIT_OSERR;
+}
+
 static void print_stats(struct vm *vm)
 {
 	static const char *const names[] = {
@@ -357,6 +403,7 @@ int cmd_run(int argc, char **argv)
 		{ "cmdline", required_argument, NULL, 'C' },
 		{ "load", required_argument, NULL, 'L' },
 		{ "mode", required_argument, NULL, 'M' },
+		{ "share", optional_argument, NULL, 'G' },
 		{ "stats", no_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -366,6 +413,7 @@ int cmd_run(int argc, char **argv)
 	const char *name = NULL, *cmdline = "", *image;
 	enum cpu_mode flat_mode = MODE_REAL;
 	uint64_t flat_addr = 0x1000;
+	uint32_t share = LVMM_SHARE_NONE;
 	struct sigaction sa = {};
 	bool stats = false, is_lvmm;
 	pthread_t console;
@@ -426,6 +474,13 @@ int cmd_run(int argc, char **argv)
 				return LVMM_EXIT_USAGE;
 			}
 			break;
+		case 'G':
+			if (parse_share_group(optarg, &share)) {
+				fprintf(stderr, "lvmm run: --share '%s': give a group number from 1 to %u, like --share=1\n",
+					optarg, UINT32_MAX);
+				return LVMM_EXIT_USAGE;
+			}
+			break;
 		case 'S':
 			stats = true;
 			break;
@@ -454,6 +509,11 @@ int cmd_run(int argc, char **argv)
 	/* Only lvmm answers its own ioctls; KVM says ENOTTY. */
 	is_lvmm = ioctl(vm->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_GUEST_MEMFD) > 0 &&
 		  !access(LVMM_SYSFS, F_OK) && strcmp(vm->device, "/dev/kvm");
+	if (share && !is_lvmm) {
+		fprintf(stderr, "lvmm run: --share needs lvmm's module-owned memory; %s is not lvmm\n",
+			vm->device);
+		return LVMM_EXIT_USAGE;
+	}
 	vm->fd = ioctl(vm->sys_fd, KVM_CREATE_VM, 0);
 	if (vm->fd < 0) {
 		fprintf(stderr, "lvmm: KVM_CREATE_VM on %s: %s\n", vm->device,
@@ -474,6 +534,11 @@ int cmd_run(int argc, char **argv)
 				name, strerror(errno));
 			return LVMM_EXIT_USAGE;
 		}
+	}
+	if (share) {
+		code = join_share_group(vm, share);
+		if (code)
+			return code;
 	}
 	ret = setup_memory(vm, is_lvmm);
 	if (ret) {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * lvmm stat [VM] [--json] [--watch SECONDS]: counters, module-wide and per
- * VM and vCPU, from sysfs alone.
+ * VM and vCPU, from sysfs alone. Page sharing's counters and knobs are
+ * shown where the module has them.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -13,6 +14,25 @@
 #include "lvmm.h"
 #include "vmlist.h"
 
+#define SHARING_DIR LVMM_SYSFS "/sharing"
+
+/*
+ * The page sharing files of SHARING_DIR, by the line lvmm stat prints them
+ * on: knobs, then page counts, then scanner activity. Each is shown only if
+ * it exists, so a module from before (some of) them still works.
+ */
+static const char *const share_knobs[] = {
+	"run", "pages_to_scan", "sleep_millisecs", "merge_across_groups", NULL,
+};
+static const char *const share_pages[] = {
+	"pages_shared", "pages_sharing", "pages_unshared", "pages_volatile",
+	"zero_pages", NULL,
+};
+static const char *const share_activity[] = {
+	"full_scans", "pages_scanned", "cow_breaks", "hash_collisions",
+	"profit_bytes", NULL,
+};
+
 static bool matches(const struct vm_info *vm, const char *which)
 {
 	char id[16];
@@ -21,6 +41,43 @@ static bool matches(const struct vm_info *vm, const char *which)
 		return true;
 	snprintf(id, sizeof(id), "%d", vm->id);
 	return !strcmp(which, id) || !strcmp(which, vm->name);
+}
+
+/* @lead, then "name=value" for each of @names that exists, space-separated. */
+static void print_share_line(const char *lead, const char *const *names)
+{
+	const char *sep = lead;
+	long long v;
+
+	for (; *names; names++) {
+		if (sysfs_get(SHARING_DIR, *names, &v))
+			continue;
+		printf("%s%s=%lld", sep, *names, v);
+		sep = " ";
+	}
+	if (sep != lead)
+		putchar('\n');
+}
+
+/* Module-wide page sharing: a "sharing:" line of knobs, two of counters. */
+static void print_share_text(void)
+{
+	if (access(SHARING_DIR, F_OK))
+		return;		/* a module without page sharing */
+	print_share_line("sharing: ", share_knobs);
+	print_share_line("  ", share_pages);
+	print_share_line("  ", share_activity);
+}
+
+static void print_vm_share_text(const struct vm_share_info *s)
+{
+	if (!s->present)
+		return;
+	printf("  sharing: share_group=%u shared_pages=%llu zero_pages=%llu cow_breaks=%llu pages_merged=%llu\n",
+	       s->share_group, (unsigned long long)s->shared_pages,
+	       (unsigned long long)s->zero_pages,
+	       (unsigned long long)s->cow_breaks,
+	       (unsigned long long)s->pages_merged);
 }
 
 static void print_text(const struct vm_info *vms, int n, const char *which)
@@ -33,6 +90,8 @@ static void print_text(const struct vm_info *vms, int n, const char *which)
 		       sysfs_num(LVMM_SYSFS "/stats", "vcpus"),
 		       sysfs_num(LVMM_SYSFS "/stats", "vms_created"),
 		       sysfs_num(LVMM_SYSFS "/stats", "exits"));
+	if (!which)
+		print_share_text();
 	for (i = 0; i < n; i++) {
 		if (!matches(&vms[i], which))
 			continue;
@@ -40,6 +99,7 @@ static void print_text(const struct vm_info *vms, int n, const char *which)
 		       vms[i].id, vms[i].name[0] ? vms[i].name : "-", vms[i].pid,
 		       vms[i].nr_vcpus, (unsigned long long)(vms[i].memory >> 20),
 		       (unsigned long long)(vms[i].pages * 4));
+		print_vm_share_text(&vms[i].share);
 		for (j = 0; j < vms[i].nvcpu; j++) {
 			const struct vcpu_info *v = &vms[i].vcpu[j];
 
@@ -68,6 +128,44 @@ static void print_json_string(const char *s)
 		putchar(*s);
 	}
 	putchar('"');
+}
+
+/* "name":value for each of @names that exists, comma-separated. */
+static void print_share_json_fields(const char *const *names, bool *first)
+{
+	long long v;
+
+	for (; *names; names++) {
+		if (sysfs_get(SHARING_DIR, *names, &v))
+			continue;
+		printf("%s\"%s\":%lld", *first ? "" : ",", *names, v);
+		*first = false;
+	}
+}
+
+/* ,"sharing":{...} after "vms", for a module with page sharing. */
+static void print_share_json(void)
+{
+	bool first = true;
+
+	if (access(SHARING_DIR, F_OK))
+		return;
+	printf(",\"sharing\":{");
+	print_share_json_fields(share_knobs, &first);
+	print_share_json_fields(share_pages, &first);
+	print_share_json_fields(share_activity, &first);
+	printf("}");
+}
+
+static void print_vm_share_json(const struct vm_share_info *s)
+{
+	if (!s->present)
+		return;
+	printf(",\"sharing\":{\"share_group\":%u,\"shared_pages\":%llu,\"zero_pages\":%llu,\"cow_breaks\":%llu,\"pages_merged\":%llu}",
+	       s->share_group, (unsigned long long)s->shared_pages,
+	       (unsigned long long)s->zero_pages,
+	       (unsigned long long)s->cow_breaks,
+	       (unsigned long long)s->pages_merged);
 }
 
 static void print_json(const struct vm_info *vms, int n, const char *which)
@@ -101,16 +199,22 @@ static void print_json(const struct vm_info *vms, int n, const char *which)
 				       (unsigned long long)v->exits[r]);
 			printf("}}");
 		}
-		printf("]}");
+		printf("]");
+		print_vm_share_json(&vms[i].share);
+		printf("}");
 	}
-	printf("]}\n");
+	printf("]");
+	if (!which)
+		print_share_json();
+	printf("}\n");
 }
 
 static void stat_usage(FILE *f)
 {
 	fprintf(f, "usage: lvmm stat [VM] [--json] [--watch SECONDS]\n\n"
-		"Print lvmm's counters: module-wide, then per VM and vCPU. VM is an\n"
-		"id or a name. Reads only /sys/kernel/lvmm.\n\n"
+		"Print lvmm's counters: module-wide (with page sharing's knobs and\n"
+		"counters), then per VM and vCPU. VM is an id or a name, and shows\n"
+		"only that VM. Reads only /sys/kernel/lvmm.\n\n"
 		"  --json           one JSON object instead of text\n"
 		"  --watch SECONDS  redraw every SECONDS, like top; Ctrl-C stops\n");
 }

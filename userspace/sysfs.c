@@ -35,3 +35,14 @@ long long sysfs_num(const char *dir, const char *name)
 		return -1;
 	return strtoll(buf, NULL, 10);
 }
+
+/* Like sysfs_num, for signed values: -1 is a value, absence is told apart. */
+int sysfs_get(const char *dir, const char *name, long long *v)
+{
+	char buf[64], *end;
+
+	if (sysfs_read(dir, name, buf, sizeof(buf)))
+		return -1;
+	*v = strtoll(buf, &end, 10);
+	return end == buf ? -1 : 0;
+}

@@ -63,6 +63,21 @@ static void read_vcpus(const char *dir, struct vm_info *vm)
 	free(names);
 }
 
+/* Page sharing came later: an older module has no share_group file. */
+static void read_sharing(const char *dir, struct vm_share_info *share)
+{
+	long long group;
+
+	share->present = !sysfs_get(dir, "share_group", &group);
+	if (!share->present)
+		return;
+	share->share_group = group;
+	share->shared_pages = num(dir, "shared_pages");
+	share->zero_pages = num(dir, "zero_pages");
+	share->cow_breaks = num(dir, "cow_breaks");
+	share->pages_merged = num(dir, "pages_merged");
+}
+
 struct vm_info *vm_list(int *count)
 {
 	struct dirent **names;
@@ -87,6 +102,7 @@ struct vm_info *vm_list(int *count)
 			vm->nr_vcpus = num(dir, "vcpus");
 			vm->memory = num(dir, "memory");
 			vm->pages = num(dir, "pages");
+			read_sharing(dir, &vm->share);
 			read_vcpus(dir, vm);
 			/* The VM may have gone while we read it. */
 			if (!vm->pid)

@@ -5,6 +5,7 @@
 #ifndef LVMM_CLI_VMLIST_H
 #define LVMM_CLI_VMLIST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define VM_EXIT_REASONS 13
@@ -16,12 +17,20 @@ struct vcpu_info {
 	uint64_t exits[VM_EXIT_REASONS];
 };
 
+/* A VM's page sharing; @present is false on a module without it. */
+struct vm_share_info {
+	bool present;
+	uint32_t share_group;
+	uint64_t shared_pages, zero_pages, cow_breaks, pages_merged;
+};
+
 struct vm_info {
 	int id;
 	char name[64];
 	long pid;
 	int nr_vcpus;
 	uint64_t memory, pages;
+	struct vm_share_info share;
 	int nvcpu;
 	struct vcpu_info *vcpu;
 };

@@ -106,10 +106,10 @@ int svm_map_gfn(struct lvmm_vm *vm, u64 gfn, u64 pfn, bool writable)
 	return 0;
 }
 
-void svm_unmap_gfns(struct lvmm_vm *vm, u64 gfn, u64 count)
+u64 svm_unmap_gfns(struct lvmm_vm *vm, u64 gfn, u64 count)
 {
 	struct svm_vm *sv = to_svm_vm(vm);
-	u64 end = gfn + count;
+	u64 end = gfn + count, removed = 0;
 
 	lockdep_assert_held(&vm->mmu_lock);
 	while (gfn < end) {
@@ -123,7 +123,9 @@ void svm_unmap_gfns(struct lvmm_vm *vm, u64 gfn, u64 count)
 		if (*pte & NPT_PRESENT) {
 			WRITE_ONCE(*pte, 0);
 			atomic64_dec(&vm->stats.pages);
+			removed++;
 		}
 		gfn++;
 	}
+	return removed;
 }

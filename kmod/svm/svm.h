@@ -122,7 +122,7 @@ void svm_cpus_exit(void);
 int svm_vm_init(struct lvmm_vm *vm);
 void svm_vm_destroy(struct lvmm_vm *vm);
 int svm_map_gfn(struct lvmm_vm *vm, u64 gfn, u64 pfn, bool writable);
-void svm_unmap_gfns(struct lvmm_vm *vm, u64 gfn, u64 count);
+u64 svm_unmap_gfns(struct lvmm_vm *vm, u64 gfn, u64 count);
 
 /* vmcb.c */
 extern u64 svm_iopm_pa;

@@ -39,6 +39,30 @@ struct lvmm_vm_name {
  */
 #define LVMM_SET_VM_NAME	_IOW(LVMMIO, 0x80, struct lvmm_vm_name)
 
+/* Share group 0: the VM takes no part in page sharing. */
+#define LVMM_SHARE_NONE		0
+
+/**
+ * struct lvmm_share_group - argument of LVMM_SET_SHARE_GROUP
+ * @group: share group to join; LVMM_SHARE_NONE to leave
+ * @flags: must be 0
+ */
+struct lvmm_share_group {
+	__u32 group;
+	__u32 flags;
+};
+
+/**
+ * LVMM_SET_SHARE_GROUP - opt a VM into content-based page sharing (VM fd)
+ *
+ * The sharing scanner merges identical pages of module-owned guest memory
+ * (KVM_CREATE_GUEST_MEMFD) among the VMs of one group; all-zero pages merge
+ * across groups. Leaving a group, or moving to another, first gives the
+ * VM private copies of all its shared pages (-ENOMEM if they cannot be
+ * had). Documentation/page-sharing.rst.
+ */
+#define LVMM_SET_SHARE_GROUP	_IOW(LVMMIO, 0x81, struct lvmm_share_group)
+
 /*
  * Hypercalls: VMMCALL with the number in RAX, arguments in RBX, RCX, RDX
  * and RSI, the result in RAX (Documentation/hypercalls.rst). Unknown
