@@ -386,4 +386,81 @@ GUEST(irq_window)
 	cli
 	hlt
 END(irq_window)
+
+/*
+ * Page sharing integrity: R11 = RDX rounds of: pick a page at random (PRNG
+ * state R8) among RSI pages at RDI, check it holds what this program last
+ * wrote there (its version in the byte array at R12; 0: never written, so
+ * zeroes), then fill it with version 1-4 of its content, a function of its
+ * number R9 + page. Identical guests thus keep writing identical pages,
+ * which the scanner merges and the next write splits again. RAX = 0x600d,
+ * or 0xbad with the faulty address in R10.
+ */
+	.section .rodata, "a"
+	.intel_syntax noprefix
+	.code64
+GUEST(sharewrite64)
+	mov	r11, rdx
+	mov	r14, 0x9e3779b97f4a7c15
+1:	mov	rax, r8
+	shl	rax, 13
+	xor	r8, rax
+	mov	rax, r8
+	shr	rax, 7
+	xor	r8, rax
+	mov	rax, r8
+	shl	rax, 17
+	xor	r8, rax
+	mov	rax, r8
+	xor	edx, edx
+	div	rsi
+	mov	r13, rdx
+	mov	rbx, r13
+	shl	rbx, 12
+	add	rbx, rdi
+	movzx	ecx, byte ptr [r12 + r13]
+	xor	eax, eax
+	test	ecx, ecx
+	jz	2f
+	lea	rax, [r9 + r13]
+	shl	rax, 2
+	add	rax, rcx
+	imul	rax, r14
+2:	mov	ecx, 512
+	mov	r15, rbx
+3:	cmp	[r15], rax
+	jne	9f
+	add	r15, 8
+	dec	ecx
+	jnz	3b
+	mov	rax, r8
+	shr	rax, 40
+	and	eax, 3
+	inc	eax
+	mov	byte ptr [r12 + r13], al
+	lea	rcx, [r9 + r13]
+	shl	rcx, 2
+	add	rax, rcx
+	imul	rax, r14
+	mov	ecx, 512
+	mov	r15, rbx
+4:	mov	[r15], rax
+	add	r15, 8
+	dec	ecx
+	jnz	4b
+	mov	r15, rbx
+	cmp	[rbx], rax
+	jne	9f
+	add	r15, 4088
+	cmp	[r15], rax
+	jne	9f
+	dec	r11
+	jnz	1b
+	mov	eax, 0x600d
+	hlt
+9:	mov	r10, r15
+	mov	eax, 0xbad
+	hlt
+END(sharewrite64)
+	.att_syntax
 	.section .note.GNU-stack,"",@progbits
