@@ -101,8 +101,14 @@ free1=$(memfree)
 claimed=$(((sharing + zero) * 4))
 rise=$((free1 - free0))
 echo "# MemFree (with per-CPU free lists) rose $rise kB; the counters claim $claimed kB; profit_bytes $(stat profit_bytes)"
-[ $rise -ge $((claimed * 90 / 100)) ]
-ktap_result $? memfree_rises
+if [ -e /sys/kernel/debug/kmemleak ]; then
+	# kmemleak's per-object records, KASAN's quarantine and stack depot
+	# take megabytes while thousands of pages merge: not lvmm's memory.
+	ktap_result skip memfree_rises "debug kernel: kmemleak and KASAN bookkeeping move MemFree; checked on the stock kernel"
+else
+	[ $rise -ge $((claimed * 90 / 100)) ]
+	ktap_result $? memfree_rises
+fi
 stop_guests
 knob run 2
 

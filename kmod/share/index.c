@@ -5,8 +5,10 @@
  *
  * Both are keyed by a 64-bit xxhash of the page's content. A hash is only
  * ever a hint: merge.c compares the pages in full, with every mapping of
- * the private one removed, before it merges. Hints live one full scan and
- * are dropped when it ends, as are the hints of a VM that leaves; stable
+ * the private one removed, before it merges. A hint is kept for as long as
+ * its page keeps its content, so an unchanged page costs no allocation per
+ * pass; hints * expire after a pass in which their page was not seen with that content,
+ * and go at once with a VM that leaves; stable
  * pages live as long as some gmem entry holds them.
  */
 #include <linux/hashtable.h>
@@ -31,6 +33,7 @@
  * @group: its VM's share group
  * @vm:    its VM; hints go before the VM does (lvmm_hints_drop_vm())
  * @gfn:   where it is in the VM
+ * @pass:  the last full scan that saw the page with this content
  */
 struct lvmm_hint {
 	struct hlist_node node;
@@ -38,6 +41,7 @@ struct lvmm_hint {
 	u32 group;
 	struct lvmm_vm *vm;
 	u64 gfn;
+	unsigned long pass;
 };
 
 /* Shared pages by hash; their @users are atomic, the table is not. */
@@ -47,6 +51,7 @@ static DEFINE_SPINLOCK(lvmm_stable_lock);
 /* Hints by hash; under lvmm_share_lock. */
 static DEFINE_HASHTABLE(lvmm_hint_table, HINT_BITS);
 static struct kmem_cache *lvmm_hint_cache;
+static unsigned long lvmm_hint_pass;
 
 struct lvmm_stable *lvmm_zero_stable;
 EXPORT_SYMBOL_IF_KUNIT(lvmm_zero_stable);
@@ -181,6 +186,7 @@ int lvmm_hint_add(u64 hash, u32 group, struct lvmm_vm *vm, u64 gfn)
 	hint->group = group;
 	hint->vm = vm;
 	hint->gfn = gfn;
+	hint->pass = lvmm_hint_pass;
 	hash_add(lvmm_hint_table, &hint->node, hash);
 	atomic_long_inc(&lvmm_share_stats.hints);
 	return 0;
@@ -194,30 +200,61 @@ static void lvmm_hint_free(struct lvmm_hint *hint)
 	atomic_long_dec(&lvmm_share_stats.hints);
 }
 
-/*
- * Remove and return a hint that may match a page of @group with @hash, other
- * than the page (@vm, @gfn) itself.
+/**
+ * lvmm_hint_lookup - what the hints know of a page's content
+ * @hash:  the page's hash
+ * @group: its VM's share group
+ * @vm:    its VM
+ * @gfn:   its guest frame
+ * @hvm:   set to the VM of a twin candidate
+ * @hgfn:  and to its frame
+ *
+ * Return: LVMM_HINT_TWIN after removing the hint of another page with this
+ * hash, which the caller is to promote; LVMM_HINT_SELF if the page's own
+ * hint is there (it is kept for this pass); LVMM_HINT_NONE.
  */
-bool lvmm_hint_take(u64 hash, u32 group, struct lvmm_vm *vm, u64 gfn,
-		    struct lvmm_vm **hvm, u64 *hgfn)
+int lvmm_hint_lookup(u64 hash, u32 group, struct lvmm_vm *vm, u64 gfn,
+		     struct lvmm_vm **hvm, u64 *hgfn)
 {
-	struct lvmm_hint *hint;
+	struct lvmm_hint *hint, *self = NULL;
 	struct hlist_node *tmp;
 
 	lockdep_assert_held(&lvmm_share_lock);
 	hash_for_each_possible_safe(lvmm_hint_table, hint, tmp, node, hash) {
 		if (hint->hash != hash || !lvmm_group_match(hint->group, group))
 			continue;
-		if (hint->vm == vm && hint->gfn == gfn)
+		if (hint->vm == vm && hint->gfn == gfn) {
+			self = hint;
 			continue;
+		}
 		*hvm = hint->vm;
 		*hgfn = hint->gfn;
 		lvmm_hint_free(hint);
-		return true;
+		if (self)
+			lvmm_hint_free(self);
+		return LVMM_HINT_TWIN;
 	}
-	return false;
+	if (!self)
+		return LVMM_HINT_NONE;
+	self->pass = lvmm_hint_pass;
+	return LVMM_HINT_SELF;
 }
-EXPORT_SYMBOL_IF_KUNIT(lvmm_hint_take);
+EXPORT_SYMBOL_IF_KUNIT(lvmm_hint_lookup);
+
+/* A full scan ended: hints it did not see again are stale. */
+void lvmm_hints_expire(void)
+{
+	struct lvmm_hint *hint;
+	struct hlist_node *tmp;
+	int bkt;
+
+	lockdep_assert_held(&lvmm_share_lock);
+	hash_for_each_safe(lvmm_hint_table, bkt, tmp, hint, node)
+		if (hint->pass != lvmm_hint_pass)
+			lvmm_hint_free(hint);
+	lvmm_hint_pass++;
+}
+EXPORT_SYMBOL_IF_KUNIT(lvmm_hints_expire);
 
 void lvmm_hints_drop_vm(struct lvmm_vm *vm)
 {

@@ -196,10 +196,14 @@ static void lvmm_scan_page(struct lvmm_vm *vm, u64 gfn, struct page *page)
 		lvmm_stable_put(st);
 		return;
 	}
-	if (lvmm_hint_take(hash, group, vm, gfn, &hvm, &hgfn)) {
+	switch (lvmm_hint_lookup(hash, group, vm, gfn, &hvm, &hgfn)) {
+	case LVMM_HINT_SELF:
+		return;
+	case LVMM_HINT_TWIN:
 		st = lvmm_share_promote(hvm, hgfn, hash);
 		if (st && !lvmm_share_merge(vm, gfn, page, st))
 			return;
+		break;
 	}
 	lvmm_hint_add(hash, group, vm, gfn);
 }
@@ -209,8 +213,7 @@ static void lvmm_share_pass_end(void)
 	atomic_long_inc(&lvmm_share_stats.full_scans);
 	atomic_long_set(&lvmm_share_stats.volatile_last,
 			atomic_long_xchg(&lvmm_share_stats.volatile_pages, 0));
-	/* Pages that found no twin in a whole pass start over. */
-	lvmm_hints_clear();
+	lvmm_hints_expire();
 }
 
 /* Scan up to @budget pages, ending at most one pass. */

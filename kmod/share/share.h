@@ -6,12 +6,13 @@
  * group, hashes each private page and looks the hash up in two tables:
  *
  *   stable  pages already shared: read-only, content fixed for life;
- *   hints   private pages seen once in this pass, not yet shared.
+ *   hints   private pages seen before, with no twin yet.
  *
  * A page that matches a stable page (compared in full) is replaced by it.
  * A page that matches a hint promotes the hinted page to stable, then
  * merges into it. So identical pages merge in the pass that first sees
- * them both; KSM needs at least two. Writes to a shared page get a private
+ * them both; KSM needs at least two, and its unstable tree is rebuilt
+ * every pass where lvmm keeps a hint while its page keeps its content. Writes to a shared page get a private
  * copy (gmem.c).
  *
  * Locks, outermost first (the full order is in lvmm.h):
@@ -92,8 +93,10 @@ void lvmm_stable_put(struct lvmm_stable *st);
 void lvmm_stable_entry_add(struct lvmm_stable *st);
 void lvmm_stable_entry_del(struct lvmm_stable *st);
 int lvmm_hint_add(u64 hash, u32 group, struct lvmm_vm *vm, u64 gfn);
-bool lvmm_hint_take(u64 hash, u32 group, struct lvmm_vm *vm, u64 gfn,
-		    struct lvmm_vm **hvm, u64 *hgfn);
+enum { LVMM_HINT_NONE, LVMM_HINT_SELF, LVMM_HINT_TWIN };
+int lvmm_hint_lookup(u64 hash, u32 group, struct lvmm_vm *vm, u64 gfn,
+		     struct lvmm_vm **hvm, u64 *hgfn);
+void lvmm_hints_expire(void);
 void lvmm_hints_drop_vm(struct lvmm_vm *vm);
 void lvmm_hints_clear(void);
 unsigned long lvmm_share_metadata_bytes(void);
