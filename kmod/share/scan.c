@@ -15,20 +15,24 @@
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/wait.h>
+#include <kunit/visibility.h>
 
 #include "../lvmm.h"
 #include "../gmem.h"
 #include "share.h"
 
 DEFINE_MUTEX(lvmm_share_lock);
+EXPORT_SYMBOL_IF_KUNIT(lvmm_share_lock);
 
 struct lvmm_share_knobs lvmm_share_knobs = {
 	.run = 1,
 	.pages_to_scan = 1000,
 	.sleep_millisecs = 20,
 };
+EXPORT_SYMBOL_IF_KUNIT(lvmm_share_knobs);
 
 struct lvmm_share_stats lvmm_share_stats;
+EXPORT_SYMBOL_IF_KUNIT(lvmm_share_stats);
 
 /* Under lvmm_share_lock: the members and where the scan is in them. */
 static LIST_HEAD(lvmm_share_members);
