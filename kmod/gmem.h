@@ -34,7 +34,7 @@ struct page;
  * @bindings: slots that map part of the file into a VM (slot->gmem_link)
  */
 struct lvmm_gmem {
-	struct mutex lock;
+	struct mutex lock;		/* see above */
 	struct xarray pages;
 	pgoff_t npages;
 	struct address_space *mapping;

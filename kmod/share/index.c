@@ -143,8 +143,14 @@ EXPORT_SYMBOL_IF_KUNIT(lvmm_stable_get);
 /* Drop a user; the last one frees the page, which no mapping holds then. */
 void lvmm_stable_put(struct lvmm_stable *st)
 {
-	if (!refcount_dec_and_lock(&st->users, &lvmm_stable_lock))
+	/* refcount_dec_and_lock(), spelt out so that sparse can follow it. */
+	if (refcount_dec_not_one(&st->users))
 		return;
+	spin_lock(&lvmm_stable_lock);
+	if (!refcount_dec_and_test(&st->users)) {
+		spin_unlock(&lvmm_stable_lock);
+		return;
+	}
 	if (!hlist_unhashed(&st->node)) {
 		hash_del(&st->node);
 		atomic_long_dec(&lvmm_share_stats.stable_pages);

@@ -21,7 +21,8 @@
 #include "../gmem.h"
 #include "share.h"
 
-DEFINE_MUTEX(lvmm_share_lock);
+/* Members, hints, the scan cursor and knob changes; order in lvmm.h. */
+struct mutex lvmm_share_lock = __MUTEX_INITIALIZER(lvmm_share_lock);
 EXPORT_SYMBOL_IF_KUNIT(lvmm_share_lock);
 
 struct lvmm_share_knobs lvmm_share_knobs = {

@@ -12,8 +12,8 @@
  * A page that matches a hint promotes the hinted page to stable, then
  * merges into it. So identical pages merge in the pass that first sees
  * them both; KSM needs at least two, and its unstable tree is rebuilt
- * every pass where lvmm keeps a hint while its page keeps its content. Writes to a shared page get a private
- * copy (gmem.c).
+ * every pass where lvmm keeps a hint while its page keeps its content.
+ * Writes to a shared page get a private copy (gmem.c).
  *
  * Locks, outermost first (the full order is in lvmm.h):
  *   lvmm_share_lock    (mutex) members, hints, scan cursor, knobs

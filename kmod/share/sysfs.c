@@ -57,24 +57,41 @@ static int knob_store(const char *buf, unsigned int *knob, unsigned int min,
 	return 0;
 }
 
-#define KNOB(name, min, max)						\
-static ssize_t name##_show(struct kobject *kobj,			\
-			   struct kobj_attribute *attr, char *buf)	\
-{									\
-	return sysfs_emit(buf, "%u\n", READ_ONCE(lvmm_share_knobs.name)); \
-}									\
-static ssize_t name##_store(struct kobject *kobj,			\
-			    struct kobj_attribute *attr,		\
-			    const char *buf, size_t count)		\
-{									\
-	int ret = knob_store(buf, &lvmm_share_knobs.name, min, max);	\
-									\
-	return ret ? ret : count;					\
-}									\
-static struct kobj_attribute name##_attr = __ATTR_RW(name)
+static ssize_t pages_to_scan_show(struct kobject *kobj,
+				  struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(lvmm_share_knobs.pages_to_scan));
+}
 
-KNOB(pages_to_scan, 1, 1U << 20);
-KNOB(sleep_millisecs, 0, 3600 * 1000);
+static ssize_t pages_to_scan_store(struct kobject *kobj,
+				   struct kobj_attribute *attr,
+				   const char *buf, size_t count)
+{
+	int ret = knob_store(buf, &lvmm_share_knobs.pages_to_scan, 1, 1U << 20);
+
+	return ret ? ret : count;
+}
+
+static struct kobj_attribute pages_to_scan_attr = __ATTR_RW(pages_to_scan);
+
+static ssize_t sleep_millisecs_show(struct kobject *kobj,
+				    struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  READ_ONCE(lvmm_share_knobs.sleep_millisecs));
+}
+
+static ssize_t sleep_millisecs_store(struct kobject *kobj,
+				     struct kobj_attribute *attr,
+				     const char *buf, size_t count)
+{
+	int ret = knob_store(buf, &lvmm_share_knobs.sleep_millisecs, 0,
+			     3600 * 1000);
+
+	return ret ? ret : count;
+}
+
+static struct kobj_attribute sleep_millisecs_attr = __ATTR_RW(sleep_millisecs);
 
 static ssize_t run_show(struct kobject *kobj, struct kobj_attribute *attr,
 			char *buf)
@@ -99,6 +116,7 @@ static ssize_t run_store(struct kobject *kobj, struct kobj_attribute *attr,
 	}
 	return count;
 }
+
 static struct kobj_attribute run_attr = __ATTR_RW(run);
 
 static ssize_t merge_across_groups_show(struct kobject *kobj,
@@ -132,6 +150,7 @@ static ssize_t merge_across_groups_store(struct kobject *kobj,
 	mutex_unlock(&lvmm_share_lock);
 	return ret ? ret : count;
 }
+
 static struct kobj_attribute merge_across_groups_attr =
 	__ATTR_RW(merge_across_groups);
 

@@ -35,8 +35,8 @@ static struct page *entry_page(struct kunit *test, struct lvmm_gmem *gmem,
 	bool shared;
 
 	mutex_lock(&gmem->lock);
-	KUNIT_ASSERT_EQ(test, 0, lvmm_gmem_page(gmem, index, true, &page,
-						 &shared));
+	KUNIT_ASSERT_EQ(test, 0,
+			lvmm_gmem_page(gmem, index, true, &page, &shared));
 	mutex_unlock(&gmem->lock);
 	KUNIT_EXPECT_FALSE(test, shared);
 	if (tag)
