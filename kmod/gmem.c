@@ -76,7 +76,11 @@ struct lvmm_gmem *lvmm_gmem_of(struct file *file)
 
 /*
  * Remove every mapping of @index, in the VMM and in every VM, so that the
- * next access faults and sees the entry as it is then.
+ * next access faults and sees the entry as it is then. The caller holds
+ * the lock of the entry's page until it has changed the entry: the VMM's
+ * fault path installs its PTE under that lock, after checking the entry
+ * (lvmm_gmem_fault()), so it either finishes before this zap or sees the
+ * new entry.
  */
 void lvmm_gmem_invalidate(struct lvmm_gmem *gmem, pgoff_t index)
 {
@@ -137,8 +141,10 @@ int lvmm_gmem_unshare(struct lvmm_gmem *gmem, pgoff_t index, bool cow)
 		return -ENOMEM;
 	copy_highpage(copy, st->page);
 
+	lock_page(st->page);
 	lvmm_gmem_invalidate(gmem, index);
 	old = xa_store(&gmem->pages, index, copy, LVMM_GFP_GUEST);
+	unlock_page(st->page);
 	if (xa_is_err(old)) {
 		__free_page(copy);
 		return xa_err(old);
@@ -222,52 +228,72 @@ void lvmm_gmem_unbind(struct lvmm_gmem *gmem, struct lvmm_slot *slot)
  * A fault on the VMM's mapping. A write fault breaks sharing here; a read
  * fault maps whatever is there, read-only until ->page_mkwrite says
  * otherwise (the mapping asks for write notification by having it).
+ *
+ * The core mm installs the PTE after this returns, with gmem->lock long
+ * dropped. So the page is returned locked, after checking under that page
+ * lock that the entry is still the one looked up: whoever changes an entry
+ * holds the old page's lock while it zaps and swaps (lvmm_gmem_invalidate()).
  */
 static vm_fault_t lvmm_gmem_fault(struct vm_fault *vmf)
 {
 	struct lvmm_gmem *gmem = vmf->vma->vm_file->private_data;
 	struct page *page;
+	void *entry;
 	bool shared;
 	int ret;
 
 	mutex_lock(&gmem->lock);
 	ret = lvmm_gmem_page(gmem, vmf->pgoff, vmf->flags & FAULT_FLAG_WRITE,
 			     &page, &shared);
-	if (!ret)
+	if (!ret) {
 		get_page(page);
+		entry = xa_load(&gmem->pages, vmf->pgoff);
+	}
 	mutex_unlock(&gmem->lock);
 	if (ret == -ENOMEM)
 		return VM_FAULT_OOM;
 	if (ret)
 		return VM_FAULT_SIGBUS;
+	lock_page(page);
+	if (xa_load(&gmem->pages, vmf->pgoff) != entry) {
+		/* Merged or copied meanwhile: fault again. */
+		unlock_page(page);
+		put_page(page);
+		return VM_FAULT_NOPAGE;
+	}
 	vmf->page = page;
-	return 0;
+	return VM_FAULT_LOCKED;
 }
 
 /*
- * The VMM writes a page it mapped read-only. A private page may simply
- * become writable: return it locked, as the core mm expects of pages
- * without an address space. A shared one is copied and every mapping of
- * it removed; the write then faults again and finds the copy.
+ * The VMM writes a page it mapped read-only. If it is still the private
+ * page of its offset, it may simply become writable: return it locked (the
+ * check and the PTE change happen under the page lock, as above). A shared
+ * one is copied; any other is a stale mapping. Either way every mapping of
+ * the offset is removed and the write faults again.
  */
 static vm_fault_t lvmm_gmem_page_mkwrite(struct vm_fault *vmf)
 {
 	struct lvmm_gmem *gmem = vmf->vma->vm_file->private_data;
-	struct folio *folio = page_folio(vmf->page);
 	vm_fault_t ret = VM_FAULT_NOPAGE;
 	void *entry;
 
+	lock_page(vmf->page);
+	if (xa_load(&gmem->pages, vmf->pgoff) == vmf->page)
+		return VM_FAULT_LOCKED;
+	unlock_page(vmf->page);
+
 	mutex_lock(&gmem->lock);
 	entry = xa_load(&gmem->pages, vmf->pgoff);
-	if (entry == vmf->page) {
-		ret = VM_FAULT_LOCKED;
-	} else if (entry && lvmm_entry_shared(entry)) {
+	if (entry && lvmm_entry_shared(entry) &&
+	    lvmm_entry_stable(entry)->page == vmf->page) {
 		if (lvmm_gmem_unshare(gmem, vmf->pgoff, true))
 			ret = VM_FAULT_OOM;
+	} else {
+		unmap_mapping_range(gmem->mapping,
+				    (loff_t)vmf->pgoff << PAGE_SHIFT, PAGE_SIZE, 1);
 	}
 	mutex_unlock(&gmem->lock);
-	if (ret == VM_FAULT_LOCKED)
-		folio_lock(folio);
 	return ret;
 }
 

@@ -38,12 +38,16 @@ static void lvmm_vm_free(struct kref *ref)
 
 	/* Out of the scanner's sight before anything goes. */
 	lvmm_share_vm_exit(vm);
+	/*
+	 * Then out of its gmem files' sight: they may outlive the VM, and a
+	 * copy on write in one of them would otherwise flush the TLBs of
+	 * vCPUs about to be freed, or unmap from freed page tables.
+	 */
+	lvmm_unbind_slots(vm);
 	lvmm_vm_sysfs_del(vm);
 	for (i = 0; i < lvmm_max_vcpus; i++)
 		if (vm->vcpus[i])
 			lvmm_vcpu_free(vm->vcpus[i]);
-	/* No gmem may unmap from the page tables once they are gone. */
-	lvmm_unbind_slots(vm);
 	lvmm_arch->vm_destroy(vm);
 	lvmm_free_slots(vm);
 	mmdrop(vm->mm);

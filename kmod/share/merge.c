@@ -14,6 +14,7 @@
  * full comparison that decides the merge is the truth.
  */
 #include <linux/mm.h>
+#include <linux/pagemap.h>
 #include <linux/sched.h>
 #include <kunit/visibility.h>
 
@@ -65,18 +66,21 @@ struct lvmm_stable *lvmm_share_promote_entry(struct lvmm_gmem *gmem,
 	if (!entry || lvmm_entry_shared(entry))
 		goto out;
 	page = entry;
+	lock_page(page);
 	lvmm_gmem_invalidate(gmem, index);
 	if (lvmm_page_hash(page, &zero) != hash) {
 		atomic_long_inc(&lvmm_share_stats.volatile_pages);
-		goto out;
+		goto unlock;
 	}
 	/* The entry's reference on the page becomes the stable page's. */
 	st = lvmm_stable_alloc(page, hash, group);
 	if (!st)
-		goto out;
+		goto unlock;
 	lvmm_share_install(gmem, index, st);
 	lvmm_stable_insert(st);
 	lvmm_stable_get(st);
+unlock:
+	unlock_page(page);
 out:
 	mutex_unlock(&gmem->lock);
 	return st;
@@ -111,12 +115,15 @@ int lvmm_share_merge_entry(struct lvmm_gmem *gmem, pgoff_t index,
 	mutex_lock(&gmem->lock);
 	if (xa_load(&gmem->pages, index) != page)
 		goto out;
+	lock_page(page);
 	lvmm_gmem_invalidate(gmem, index);
 	if (!lvmm_pages_equal(page, st->page)) {
+		unlock_page(page);
 		atomic_long_inc(&lvmm_share_stats.volatile_pages);
 		goto out;
 	}
 	lvmm_share_install(gmem, index, st);
+	unlock_page(page);
 	st = NULL;
 	put_page(page);
 	atomic_long_inc(&lvmm_share_stats.merges);

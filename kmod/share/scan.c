@@ -3,10 +3,11 @@
  * The sharing scanner: which VMs take part, and the thread that walks them.
  *
  * VMs join with LVMM_SET_SHARE_GROUP and leave with group 0 or when they
- * die. The thread "lvmm_share" wakes every sleep_millisecs, takes
- * lvmm_share_lock for one batch of pages_to_scan pages, and sleeps again:
- * no lock is held across a whole scan, and a vCPU waits at most for one
- * page's merge (its gmem->lock). It is freezable and runs at nice 5.
+ * die. The thread "lvmm_share" wakes every sleep_millisecs, scans one
+ * batch of pages_to_scan pages, and sleeps again. It holds lvmm_share_lock
+ * for at most 64 pages at a time and no lock across a whole scan; a vCPU
+ * waits at most for one page's merge (its gmem->lock). It is freezable and
+ * runs at nice 5.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -245,8 +246,12 @@ static void lvmm_scan_batch(unsigned int budget)
 		if (page) {
 			lvmm_scan_page(vm, gfn, page);
 			put_page(page);
-			budget--;
-			cond_resched();
+			/* Let the group ioctl, teardown and knobs in now and then. */
+			if (!(--budget % 64)) {
+				mutex_unlock(&lvmm_share_lock);
+				cond_resched();
+				mutex_lock(&lvmm_share_lock);
+			}
 			continue;
 		}
 		if (list_is_last(&vm->share_link, &lvmm_share_members)) {
