@@ -432,6 +432,63 @@ TEST_F(sharing, teardown_with_shared_pages)
 	EXPECT_EQ(zero0, share_stat("zero_pages"));
 }
 
+#define TRACING "/sys/kernel/tracing"
+
+static int write_str(const char *path, const char *v)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	int ok;
+
+	if (fd < 0)
+		return -errno;
+	ok = write(fd, v, strlen(v)) == (ssize_t)strlen(v);
+	close(fd);
+	return ok ? 0 : -EIO;
+}
+
+/* Lines of the trace buffer that contain @what. */
+static int trace_count(const char *what)
+{
+	char line[512];
+	int n = 0;
+	FILE *f = fopen(TRACING "/trace", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, what))
+			n++;
+	fclose(f);
+	return n;
+}
+
+/* lvmm:lvmm_share_merge and lvmm:lvmm_share_cow fire, one per event. */
+TEST_F(sharing, tracepoints)
+{
+	struct member m;
+	int i;
+
+	if (access(TRACING "/events/lvmm/lvmm_share_merge", F_OK))
+		SKIP(return, "no tracefs at " TRACING);
+	ASSERT_EQ(0, write_str(TRACING "/trace", ""));
+	ASSERT_EQ(0, write_str(TRACING "/events/lvmm/lvmm_share_merge/enable", "1"));
+	ASSERT_EQ(0, write_str(TRACING "/events/lvmm/lvmm_share_cow/enable", "1"));
+	member_init(&m, 64 * PAGE, 0);
+	for (i = 0; i < 64; i++)
+		fill_page(m.mem + i * PAGE, i % 32);
+	set_group(m.vm, 71);
+	ASSERT_LE(64, wait_for(m.dir, "shared_pages", 64));
+	m.mem[5 * PAGE] ^= 1;
+	m.mem[6 * PAGE] ^= 1;
+	write_str(TRACING "/events/lvmm/lvmm_share_merge/enable", "0");
+	write_str(TRACING "/events/lvmm/lvmm_share_cow/enable", "0");
+	/* 32 pages promoted, 32 merged into them. */
+	EXPECT_EQ(read_sysfs_num(m.dir, "pages_merged"), trace_count("lvmm_share_merge:"));
+	EXPECT_LE(32, trace_count("lvmm_share_merge:"));
+	EXPECT_EQ(2, trace_count("lvmm_share_cow:"));
+	member_fini(&m);
+}
+
 /* Integrity: VMs x vCPUs and their VMMs rewrite shared memory at once. */
 #define INT_VMS		3
 #define INT_VCPUS	2
