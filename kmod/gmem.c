@@ -82,24 +82,28 @@ struct lvmm_gmem *lvmm_gmem_of(struct file *file)
  * (lvmm_gmem_fault()), so it either finishes before this zap or sees the
  * new entry.
  */
+/* The VMM's mappings of @index only. */
+static void lvmm_gmem_zap_vmm(struct lvmm_gmem *gmem, pgoff_t index)
+{
+	if (gmem->mapping)
+		unmap_mapping_range(gmem->mapping, (loff_t)index << PAGE_SHIFT,
+				    PAGE_SIZE, 1);
+}
+
 void lvmm_gmem_invalidate(struct lvmm_gmem *gmem, pgoff_t index)
 {
 	struct lvmm_slot *slot;
 
 	lockdep_assert_held(&gmem->lock);
-	if (gmem->mapping)
-		unmap_mapping_range(gmem->mapping, (loff_t)index << PAGE_SHIFT,
-				    PAGE_SIZE, 1);
+	lvmm_gmem_zap_vmm(gmem, index);
 	list_for_each_entry(slot, &gmem->bindings, gmem_link) {
 		struct lvmm_vm *vm = slot->vm;
 		u64 removed;
 
-		if (index < slot->gmem_pgoff ||
-		    index - slot->gmem_pgoff >= slot->npages)
+		if (!lvmm_slot_has_index(slot, index))
 			continue;
 		mutex_lock(&vm->mmu_lock);
-		removed = lvmm_arch->unmap_gfns(vm, slot->base_gfn + index -
-						slot->gmem_pgoff, 1);
+		removed = lvmm_arch->unmap_gfns(vm, lvmm_slot_gfn(slot, index), 1);
 		mutex_unlock(&vm->mmu_lock);
 		if (removed)
 			lvmm_vm_flush_tlbs(vm);
@@ -112,8 +116,7 @@ static struct lvmm_vm *lvmm_gmem_vm(struct lvmm_gmem *gmem, pgoff_t index)
 	struct lvmm_slot *slot;
 
 	list_for_each_entry(slot, &gmem->bindings, gmem_link)
-		if (index >= slot->gmem_pgoff &&
-		    index - slot->gmem_pgoff < slot->npages)
+		if (lvmm_slot_has_index(slot, index))
 			return slot->vm;
 	return NULL;
 }
@@ -290,8 +293,7 @@ static vm_fault_t lvmm_gmem_page_mkwrite(struct vm_fault *vmf)
 		if (lvmm_gmem_unshare(gmem, vmf->pgoff, true))
 			ret = VM_FAULT_OOM;
 	} else {
-		unmap_mapping_range(gmem->mapping,
-				    (loff_t)vmf->pgoff << PAGE_SHIFT, PAGE_SIZE, 1);
+		lvmm_gmem_zap_vmm(gmem, vmf->pgoff);
 	}
 	mutex_unlock(&gmem->lock);
 	return ret;

@@ -85,6 +85,24 @@ struct lvmm_slot {
 	struct list_head gmem_link;
 };
 
+/* Where guest frame @gfn of a gmem slot is in its file, and back. */
+static inline pgoff_t lvmm_slot_index(const struct lvmm_slot *slot, u64 gfn)
+{
+	return slot->gmem_pgoff + gfn - slot->base_gfn;
+}
+
+static inline u64 lvmm_slot_gfn(const struct lvmm_slot *slot, pgoff_t index)
+{
+	return slot->base_gfn + index - slot->gmem_pgoff;
+}
+
+static inline bool lvmm_slot_has_index(const struct lvmm_slot *slot,
+				       pgoff_t index)
+{
+	return index >= slot->gmem_pgoff &&
+	       index - slot->gmem_pgoff < slot->npages;
+}
+
 struct lvmm_vm {
 	struct kref ref;
 	u32 id;

@@ -268,6 +268,41 @@ static int lvmm_slot_pin(struct lvmm_vm *vm, struct lvmm_slot *slot, u64 off,
 	return 0;
 }
 
+/*
+ * The page behind @gfn for an access that writes if @write; -ENOENT outside
+ * every slot (MMIO) or for a write to a read-only one. Under slots_lock. A
+ * gmem slot's page comes with gmem->lock held, so that no merge replaces
+ * it while the caller maps or copies it: lvmm_put_guest_page() drops it.
+ */
+static int lvmm_get_guest_page(struct lvmm_vm *vm, u64 gfn, bool write,
+			       struct lvmm_slot **slotp, struct page **page,
+			       bool *shared)
+{
+	struct lvmm_slot *slot = lvmm_find_slot(vm, gfn);
+	struct lvmm_gmem *gmem;
+	int ret;
+
+	*shared = false;
+	if (!slot || (write && (slot->flags & KVM_MEM_READONLY)))
+		return -ENOENT;
+	*slotp = slot;
+	if (!slot->gmem)
+		return lvmm_slot_pin(vm, slot, gfn - slot->base_gfn, page);
+	gmem = lvmm_gmem_of(slot->gmem);
+	mutex_lock(&gmem->lock);
+	ret = lvmm_gmem_page(gmem, lvmm_slot_index(slot, gfn), write, page,
+			     shared);
+	if (ret)
+		mutex_unlock(&gmem->lock);
+	return ret;
+}
+
+static void lvmm_put_guest_page(struct lvmm_slot *slot)
+{
+	if (slot->gmem)
+		mutex_unlock(&lvmm_gmem_of(slot->gmem)->lock);
+}
+
 /**
  * lvmm_map_gfn - back a guest frame and map it in the nested page table
  * @vm:    the VM
@@ -281,82 +316,44 @@ int lvmm_map_gfn(struct lvmm_vm *vm, u64 gfn, bool write)
 {
 	struct lvmm_slot *slot;
 	struct page *page;
-	bool shared = false;
+	bool shared;
 	int ret;
 
 	down_read(&vm->slots_lock);
-	slot = lvmm_find_slot(vm, gfn);
-	ret = -ENOENT;
-	if (!slot || (write && (slot->flags & KVM_MEM_READONLY)))
-		goto out;
-	if (slot->gmem) {
-		struct lvmm_gmem *gmem = lvmm_gmem_of(slot->gmem);
-
-		/* Held across the mapping: no merge may slip in between. */
-		mutex_lock(&gmem->lock);
-		ret = lvmm_gmem_page(gmem, slot->gmem_pgoff + gfn - slot->base_gfn,
-				     write, &page, &shared);
-		if (!ret) {
-			mutex_lock(&vm->mmu_lock);
-			ret = lvmm_arch->map_gfn(vm, gfn, page_to_pfn(page),
-						 !shared && !(slot->flags & KVM_MEM_READONLY));
-			mutex_unlock(&vm->mmu_lock);
-		}
-		mutex_unlock(&gmem->lock);
-	} else {
-		ret = lvmm_slot_pin(vm, slot, gfn - slot->base_gfn, &page);
-		if (!ret) {
-			mutex_lock(&vm->mmu_lock);
-			ret = lvmm_arch->map_gfn(vm, gfn, page_to_pfn(page),
-						 !(slot->flags & KVM_MEM_READONLY));
-			mutex_unlock(&vm->mmu_lock);
-		}
+	ret = lvmm_get_guest_page(vm, gfn, write, &slot, &page, &shared);
+	if (!ret) {
+		mutex_lock(&vm->mmu_lock);
+		ret = lvmm_arch->map_gfn(vm, gfn, page_to_pfn(page),
+					 !shared && !(slot->flags & KVM_MEM_READONLY));
+		mutex_unlock(&vm->mmu_lock);
+		lvmm_put_guest_page(slot);
 	}
-out:
 	up_read(&vm->slots_lock);
 	return ret;
-}
-
-static void lvmm_copy_page(struct page *page, size_t off, void *buf,
-			   size_t n, bool write)
-{
-	void *va = kmap_local_page(page);
-
-	if (write)
-		memcpy(va + off, buf, n);
-	else
-		memcpy(buf, va + off, n);
-	kunmap_local(va);
 }
 
 /* Copy within one guest page; under vm->slots_lock. */
 static int lvmm_copy_guest_page(struct lvmm_vm *vm, u64 gpa, void *buf,
 				size_t n, bool write)
 {
-	struct lvmm_slot *slot = lvmm_find_slot(vm, gpa >> PAGE_SHIFT);
-	u64 off = (gpa >> PAGE_SHIFT) - (slot ? slot->base_gfn : 0);
-	struct lvmm_gmem *gmem;
+	struct lvmm_slot *slot;
 	struct page *page;
 	bool shared;
+	void *va;
 	int ret;
 
-	if (!slot || (write && (slot->flags & KVM_MEM_READONLY)))
-		return -ENOENT;
-	if (!slot->gmem) {
-		ret = lvmm_slot_pin(vm, slot, off, &page);
-		if (!ret)
-			lvmm_copy_page(page, offset_in_page(gpa), buf, n, write);
+	ret = lvmm_get_guest_page(vm, gpa >> PAGE_SHIFT, write, &slot, &page,
+				  &shared);
+	if (ret)
 		return ret;
-	}
-	/* The copy happens under the lock, so a merge cannot lose it. */
-	gmem = lvmm_gmem_of(slot->gmem);
-	mutex_lock(&gmem->lock);
-	ret = lvmm_gmem_page(gmem, slot->gmem_pgoff + off, write, &page,
-			     &shared);
-	if (!ret)
-		lvmm_copy_page(page, offset_in_page(gpa), buf, n, write);
-	mutex_unlock(&gmem->lock);
-	return ret;
+	va = kmap_local_page(page);
+	if (write)
+		memcpy(va + offset_in_page(gpa), buf, n);
+	else
+		memcpy(buf, va + offset_in_page(gpa), n);
+	kunmap_local(va);
+	lvmm_put_guest_page(slot);
+	return 0;
 }
 
 static int lvmm_copy_guest(struct lvmm_vm *vm, u64 gpa, void *buf,

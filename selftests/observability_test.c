@@ -68,18 +68,6 @@ TEST(vm_and_vcpu_counters)
 	EXPECT_FALSE(find_my_vm(vm, sizeof(vm))) TH_LOG("VM directory left behind");
 }
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_TRUNC);
-	int ok;
-
-	if (fd < 0)
-		return -1;
-	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
-	close(fd);
-	return ok ? 0 : -1;
-}
-
 TEST(tracepoints)
 {
 	struct guest *g;

@@ -34,17 +34,10 @@ static long share_stat(const char *name)
 static int share_knob(const char *name, long v)
 {
 	char path[256], buf[32];
-	int fd, n, ret = 0;
 
 	snprintf(path, sizeof(path), SHARING "/%s", name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = snprintf(buf, sizeof(buf), "%ld\n", v);
-	if (write(fd, buf, n) != n)
-		ret = -errno;
-	close(fd);
-	return ret;
+	snprintf(buf, sizeof(buf), "%ld\n", v);
+	return write_file(path, buf);
 }
 
 /* Seconds a wait may take: the debug kernel is far slower. */
@@ -434,18 +427,6 @@ TEST_F(sharing, teardown_with_shared_pages)
 
 #define TRACING "/sys/kernel/tracing"
 
-static int write_str(const char *path, const char *v)
-{
-	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	int ok;
-
-	if (fd < 0)
-		return -errno;
-	ok = write(fd, v, strlen(v)) == (ssize_t)strlen(v);
-	close(fd);
-	return ok ? 0 : -EIO;
-}
-
 /* Lines of the trace buffer that contain @what. */
 static int trace_count(const char *what)
 {
@@ -470,9 +451,9 @@ TEST_F(sharing, tracepoints)
 
 	if (access(TRACING "/events/lvmm/lvmm_share_merge", F_OK))
 		SKIP(return, "no tracefs at " TRACING);
-	ASSERT_EQ(0, write_str(TRACING "/trace", ""));
-	ASSERT_EQ(0, write_str(TRACING "/events/lvmm/lvmm_share_merge/enable", "1"));
-	ASSERT_EQ(0, write_str(TRACING "/events/lvmm/lvmm_share_cow/enable", "1"));
+	ASSERT_EQ(0, write_file(TRACING "/trace", ""));
+	ASSERT_EQ(0, write_file(TRACING "/events/lvmm/lvmm_share_merge/enable", "1"));
+	ASSERT_EQ(0, write_file(TRACING "/events/lvmm/lvmm_share_cow/enable", "1"));
 	member_init(&m, 64 * PAGE, 0);
 	for (i = 0; i < 64; i++)
 		fill_page(m.mem + i * PAGE, i % 32);
@@ -480,8 +461,8 @@ TEST_F(sharing, tracepoints)
 	ASSERT_LE(64, wait_for(m.dir, "shared_pages", 64));
 	m.mem[5 * PAGE] ^= 1;
 	m.mem[6 * PAGE] ^= 1;
-	write_str(TRACING "/events/lvmm/lvmm_share_merge/enable", "0");
-	write_str(TRACING "/events/lvmm/lvmm_share_cow/enable", "0");
+	write_file(TRACING "/events/lvmm/lvmm_share_merge/enable", "0");
+	write_file(TRACING "/events/lvmm/lvmm_share_cow/enable", "0");
 	/* 32 pages promoted, 32 merged into them. */
 	EXPECT_EQ(read_sysfs_num(m.dir, "pages_merged"), trace_count("lvmm_share_merge:"));
 	EXPECT_LE(32, trace_count("lvmm_share_merge:"));

@@ -161,22 +161,23 @@ void lvmm_stable_put(struct lvmm_stable *st)
 }
 EXPORT_SYMBOL_IF_KUNIT(lvmm_stable_put);
 
+/* The counter of gmem entries that hold @st. */
+static atomic_long_t *lvmm_stable_entries(struct lvmm_stable *st)
+{
+	return st == lvmm_zero_stable ? &lvmm_share_stats.zero_entries :
+					&lvmm_share_stats.stable_entries;
+}
+
 /* A gmem entry now holds @st (or no longer does): the counters follow. */
 void lvmm_stable_entry_add(struct lvmm_stable *st)
 {
-	if (st == lvmm_zero_stable)
-		atomic_long_inc(&lvmm_share_stats.zero_entries);
-	else
-		atomic_long_inc(&lvmm_share_stats.stable_entries);
+	atomic_long_inc(lvmm_stable_entries(st));
 }
 EXPORT_SYMBOL_IF_KUNIT(lvmm_stable_entry_add);
 
 void lvmm_stable_entry_del(struct lvmm_stable *st)
 {
-	if (st == lvmm_zero_stable)
-		atomic_long_dec(&lvmm_share_stats.zero_entries);
-	else
-		atomic_long_dec(&lvmm_share_stats.stable_entries);
+	atomic_long_dec(lvmm_stable_entries(st));
 }
 EXPORT_SYMBOL_IF_KUNIT(lvmm_stable_entry_del);
 

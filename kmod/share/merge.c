@@ -31,7 +31,7 @@ static struct lvmm_gmem *lvmm_share_gmem(struct lvmm_vm *vm, u64 gfn,
 
 	if (!slot || !slot->gmem)
 		return NULL;
-	*index = slot->gmem_pgoff + gfn - slot->base_gfn;
+	*index = lvmm_slot_index(slot, gfn);
 	return lvmm_gmem_of(slot->gmem);
 }
 

@@ -163,8 +163,8 @@ static struct page *lvmm_scan_next(struct lvmm_vm *vm, u64 *gfn)
 			mutex_unlock(&gmem->lock);
 			if (!page)
 				continue;
-			cursor_off = index - slot->gmem_pgoff + 1;
-			*gfn = slot->base_gfn + cursor_off - 1;
+			*gfn = lvmm_slot_gfn(slot, index);
+			cursor_off = *gfn - slot->base_gfn + 1;
 			return page;
 		}
 		cursor_off = slot->npages;

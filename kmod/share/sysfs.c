@@ -39,124 +39,106 @@ COUNTER(profit_bytes, (STAT(stable_entries) - STAT(stable_pages) +
 		       STAT(zero_entries)) * (long)PAGE_SIZE -
 		      (long)lvmm_share_metadata_bytes());
 
-/* A knob: a number in [min, max], changed under lvmm_share_lock. */
-static int knob_store(const char *buf, unsigned int *knob, unsigned int min,
-		      unsigned int max)
+/**
+ * struct lvmm_knob - a sysfs file for one of lvmm_share_knobs
+ * @attr:  the file
+ * @value: the knob
+ * @min:   smallest value accepted
+ * @max:   largest value accepted
+ * @check: called under lvmm_share_lock before a change; an errno refuses it
+ * @done:  called after a change, without the lock; an errno is returned
+ */
+struct lvmm_knob {
+	struct kobj_attribute attr;
+	unsigned int *value;
+	unsigned int min;
+	unsigned int max;
+	int (*check)(unsigned int v);
+	int (*done)(unsigned int v);
+};
+
+#define to_knob(a) container_of(a, struct lvmm_knob, attr)
+
+static ssize_t knob_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
 {
+	return sysfs_emit(buf, "%u\n", READ_ONCE(*to_knob(attr)->value));
+}
+
+static ssize_t knob_store(struct kobject *kobj, struct kobj_attribute *attr,
+			  const char *buf, size_t count)
+{
+	struct lvmm_knob *knob = to_knob(attr);
 	unsigned int v;
 	int ret = kstrtouint(buf, 10, &v);
 
 	if (ret)
 		return ret;
-	if (v < min || v > max)
+	if (v < knob->min || v > knob->max)
 		return -EINVAL;
 	mutex_lock(&lvmm_share_lock);
-	WRITE_ONCE(*knob, v);
+	ret = knob->check ? knob->check(v) : 0;
+	if (!ret)
+		WRITE_ONCE(*knob->value, v);
 	mutex_unlock(&lvmm_share_lock);
-	lvmm_share_wake();
-	return 0;
-}
-
-static ssize_t pages_to_scan_show(struct kobject *kobj,
-				  struct kobj_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%u\n", READ_ONCE(lvmm_share_knobs.pages_to_scan));
-}
-
-static ssize_t pages_to_scan_store(struct kobject *kobj,
-				   struct kobj_attribute *attr,
-				   const char *buf, size_t count)
-{
-	int ret = knob_store(buf, &lvmm_share_knobs.pages_to_scan, 1, 1U << 20);
-
-	return ret ? ret : count;
-}
-
-static struct kobj_attribute pages_to_scan_attr = __ATTR_RW(pages_to_scan);
-
-static ssize_t sleep_millisecs_show(struct kobject *kobj,
-				    struct kobj_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%u\n",
-			  READ_ONCE(lvmm_share_knobs.sleep_millisecs));
-}
-
-static ssize_t sleep_millisecs_store(struct kobject *kobj,
-				     struct kobj_attribute *attr,
-				     const char *buf, size_t count)
-{
-	int ret = knob_store(buf, &lvmm_share_knobs.sleep_millisecs, 0,
-			     3600 * 1000);
-
-	return ret ? ret : count;
-}
-
-static struct kobj_attribute sleep_millisecs_attr = __ATTR_RW(sleep_millisecs);
-
-static ssize_t run_show(struct kobject *kobj, struct kobj_attribute *attr,
-			char *buf)
-{
-	return sysfs_emit(buf, "%u\n", READ_ONCE(lvmm_share_knobs.run));
-}
-
-/* As KSM: 2 unmerges everything and stays stopped; on failure run is 0. */
-static ssize_t run_store(struct kobject *kobj, struct kobj_attribute *attr,
-			 const char *buf, size_t count)
-{
-	int ret = knob_store(buf, &lvmm_share_knobs.run, 0, 2);
-
 	if (ret)
 		return ret;
-	if (READ_ONCE(lvmm_share_knobs.run) == 2) {
-		ret = lvmm_share_unmerge_all();
-		if (ret) {
-			WRITE_ONCE(lvmm_share_knobs.run, 0);
+	lvmm_share_wake();
+	if (knob->done) {
+		ret = knob->done(v);
+		if (ret)
 			return ret;
-		}
 	}
 	return count;
 }
 
-static struct kobj_attribute run_attr = __ATTR_RW(run);
-
-static ssize_t merge_across_groups_show(struct kobject *kobj,
-					struct kobj_attribute *attr, char *buf)
+/* As KSM: 2 unmerges everything and stays stopped; on failure run is 0. */
+static int run_done(unsigned int v)
 {
-	return sysfs_emit(buf, "%u\n",
-			  READ_ONCE(lvmm_share_knobs.merge_across_groups));
+	int ret = v == 2 ? lvmm_share_unmerge_all() : 0;
+
+	if (ret)
+		WRITE_ONCE(lvmm_share_knobs.run, 0);
+	return ret;
 }
 
 /*
  * As KSM's merge_across_nodes: only while no page is shared, so that no
  * shared page ever spans two groups while the groups are kept apart.
  */
-static ssize_t merge_across_groups_store(struct kobject *kobj,
-					 struct kobj_attribute *attr,
-					 const char *buf, size_t count)
+static int merge_across_groups_check(unsigned int v)
 {
-	unsigned int v;
-	int ret = kstrtouint(buf, 10, &v);
-
-	if (ret)
-		return ret;
-	if (v > 1)
-		return -EINVAL;
-	mutex_lock(&lvmm_share_lock);
 	if (v != lvmm_share_knobs.merge_across_groups &&
 	    atomic_long_read(&lvmm_share_stats.stable_pages))
-		ret = -EBUSY;
-	else
-		WRITE_ONCE(lvmm_share_knobs.merge_across_groups, v);
-	mutex_unlock(&lvmm_share_lock);
-	return ret ? ret : count;
+		return -EBUSY;
+	return 0;
 }
 
-static struct kobj_attribute merge_across_groups_attr =
-	__ATTR_RW(merge_across_groups);
+static struct lvmm_knob run_knob = {
+	.attr = __ATTR(run, 0644, knob_show, knob_store),
+	.value = &lvmm_share_knobs.run, .min = 0, .max = 2, .done = run_done,
+};
+
+static struct lvmm_knob pages_to_scan_knob = {
+	.attr = __ATTR(pages_to_scan, 0644, knob_show, knob_store),
+	.value = &lvmm_share_knobs.pages_to_scan, .min = 1, .max = 1U << 20,
+};
+
+static struct lvmm_knob sleep_millisecs_knob = {
+	.attr = __ATTR(sleep_millisecs, 0644, knob_show, knob_store),
+	.value = &lvmm_share_knobs.sleep_millisecs, .min = 0,
+	.max = 3600 * 1000,
+};
+
+static struct lvmm_knob merge_across_groups_knob = {
+	.attr = __ATTR(merge_across_groups, 0644, knob_show, knob_store),
+	.value = &lvmm_share_knobs.merge_across_groups, .min = 0, .max = 1,
+	.check = merge_across_groups_check,
+};
 
 static struct attribute *sharing_attrs[] = {
-	&run_attr.attr, &pages_to_scan_attr.attr, &sleep_millisecs_attr.attr,
-	&merge_across_groups_attr.attr,
+	&run_knob.attr.attr, &pages_to_scan_knob.attr.attr,
+	&sleep_millisecs_knob.attr.attr, &merge_across_groups_knob.attr.attr,
 	&pages_shared_attr.attr, &pages_sharing_attr.attr,
 	&pages_unshared_attr.attr, &pages_volatile_attr.attr,
 	&zero_pages_attr.attr, &full_scans_attr.attr, &pages_scanned_attr.attr,

@@ -68,6 +68,8 @@ void vcpu_setup_real_mode(struct vcpu *vcpu, uint64_t rip);
 const char *exit_reason_str(uint32_t reason);
 /* A number from a one-value file @dir/@name (sysfs); -1 if unreadable. */
 long read_sysfs_num(const char *dir, const char *name);
+/* Write @s to @path (sysfs, tracefs): 0 or -errno. */
+int write_file(const char *path, const char *s);
 /* /sys/kernel/lvmm/stats/@name */
 #define lvmm_stat(name) read_sysfs_num("/sys/kernel/lvmm/stats", name)
 
