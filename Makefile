@@ -42,6 +42,7 @@ SELFTEST_LIB := $(wildcard selftests/lib/*.c selftests/lib/*.S)
 SELFTEST_SRCS := $(wildcard selftests/*.c)
 SELFTESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(SELFTEST_SRCS))
 SELFTEST_SCRIPTS := $(wildcard selftests/*.sh)
+BENCH_SRCS := $(wildcard scripts/bench/*.c scripts/bench/*.S)
 
 .PHONY: all kmod userspace guests selftests deps testkernel kmod-debug check demo \
 	clean checkpatch help
@@ -110,13 +111,20 @@ $(BUILD)/bin/testvm-exit: scripts/testvm-exit.c
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -o $@ $< $(USER_LDFLAGS)
 
-selftests: $(SELFTESTS) $(patsubst selftests/%,$(BUILD)/selftests/%,$(SELFTEST_SCRIPTS)) \
+selftests: $(SELFTESTS) $(BUILD)/bin/lvmm-bench $(patsubst selftests/%,$(BUILD)/selftests/%,$(SELFTEST_SCRIPTS)) \
 	$(BUILD)/selftests/run_selftests $(BUILD)/selftests/run_kunit
 
 $(BUILD)/selftests/%: selftests/%.c $(SELFTEST_LIB) $(wildcard selftests/lib/*.h) \
 		$(UAPI_HDRS) $(HARNESS) uapi/linux/lvmm.h
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -Wno-sign-compare -Wno-clobbered -o $@ $< $(SELFTEST_LIB) $(USER_LDFLAGS)
+
+# The benchmark client: the selftest library's code, so that it drives both
+# devices exactly as the tests do.
+$(BUILD)/bin/lvmm-bench: $(BENCH_SRCS) scripts/bench/bench.h $(SELFTEST_LIB) \
+		$(wildcard selftests/lib/*.h) $(UAPI_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -Wno-sign-compare -o $@ $(BENCH_SRCS) $(SELFTEST_LIB) $(USER_LDFLAGS)
 
 $(BUILD)/selftests/%.sh: selftests/%.sh
 	@mkdir -p $(@D)

@@ -6,7 +6,9 @@
  * VMM with struct kvm_run filled in, or a negative errno for KVM_RUN.
  * Port I/O and MMIO that go to the VMM are finished on the next KVM_RUN by
  * lvmm_complete_userspace_exit(), which is also when RIP moves past them,
- * as with KVM.
+ * as with KVM. A VMM that moved RIP in between (KVM_SET_REGS) has taken
+ * the guest elsewhere: the instruction is then dropped, not finished, or
+ * the new RIP would be skipped past an instruction that never ran.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -221,6 +223,7 @@ static int handle_io(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	run->io.count = pio->count;
 	run->io.data_offset = PAGE_SIZE;
 	vcpu->pending = LVMM_PENDING_PIO;
+	vcpu->pending_rip = vcpu->rip;
 	return 0;
 }
 
@@ -292,6 +295,7 @@ static int handle_mmio(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit, u64 gpa)
 		memcpy(run->mmio.data, &val, m->size);
 	}
 	vcpu->pending = LVMM_PENDING_MMIO;
+	vcpu->pending_rip = vcpu->rip;
 	vcpu->stats.mmio_exits++;
 	return 0;
 }
@@ -335,9 +339,9 @@ int lvmm_complete_userspace_exit(struct lvmm_vcpu *vcpu)
 	vcpu->pending = LVMM_PENDING_NONE;
 	switch (pending) {
 	case LVMM_PENDING_PIO:
-		return complete_pio(vcpu);
+		return vcpu->rip == vcpu->pending_rip ? complete_pio(vcpu) : 0;
 	case LVMM_PENDING_MMIO:
-		return complete_mmio(vcpu);
+		return vcpu->rip == vcpu->pending_rip ? complete_mmio(vcpu) : 0;
 	case LVMM_PENDING_HYPERCALL:
 		return lvmm_complete_hypercall(vcpu);
 	default:

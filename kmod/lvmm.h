@@ -207,6 +207,7 @@ struct lvmm_vcpu {
 	u8 irq_vector;
 
 	enum lvmm_pending pending;
+	u64 pending_rip;		/* RIP of the instruction owed */
 	struct lvmm_pio pio;
 	struct lvmm_mmio_insn mmio;
 

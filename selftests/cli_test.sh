@@ -8,7 +8,7 @@
 DEV=${LVMM_DEVICE:-/dev/lvmm}
 G=/guests
 T=$(mktemp -d)
-ktap_header 33
+ktap_header 34
 
 run() { lvmm run -q --device "$DEV" "$@" > "$T/out" 2> "$T/err"; }
 # check NAME WANT_STATUS GOT_STATUS [PATTERN FILE]...
@@ -98,12 +98,22 @@ run --share=abc $G/hello.elf
 check error_bad_share_group 64 $? "--share 'abc'" "$T/err" 'group number' "$T/err"
 run --share=0 $G/hello.elf
 check error_share_group_zero 64 $? "--share '0'" "$T/err"
-# Page sharing works on lvmm's own memory only: KVM must refuse --share.
+# --share on KVM hands guest memory to KSM, which has no groups.
 if [ "$DEV" = /dev/kvm ]; then
-	run --share $G/hello.elf
-	check error_share_needs_lvmm 64 $? "--share needs lvmm's module-owned memory" "$T/err"
+	run --share=2 $G/hello.elf
+	check error_share_group_on_kvm 64 $? "KSM has no share groups" "$T/err"
+	lvmm run -q --device "$DEV" --share -m 16M --cmdline size=4M $G/memfill.elf > "$T/ksm" 2>&1 &
+	pid=$!
+	i=0
+	while [ $i -lt 300 ] && ! grep -q idling "$T/ksm"; do sleep 0.1; i=$((i + 1)); done
+	# The guest RAM mapping carries VM_MERGEABLE ("mg" in smaps).
+	grep -q '^VmFlags:.* mg' /proc/$pid/smaps
+	ok=$?
+	kill $pid; wait $pid 2>/dev/null
+	ktap_result $ok share_on_kvm_is_ksm_mergeable
 else
-	ktap_result skip error_share_needs_lvmm "runs with LVMM_DEVICE=/dev/kvm"
+	ktap_result skip error_share_group_on_kvm "runs with LVMM_DEVICE=/dev/kvm"
+	ktap_result skip share_on_kvm_is_ksm_mergeable "runs with LVMM_DEVICE=/dev/kvm"
 fi
 lvmm run -q --device /dev/nonexistent $G/hello.elf > "$T/out" 2> "$T/err"
 check error_no_device 69 $? 'insmod' "$T/err"

@@ -371,4 +371,33 @@ TEST(immediate_exit)
 	guest_destroy(g);
 }
 
+/*
+ * A VMM that sets RIP between an OUT exit and the next KVM_RUN sends the
+ * guest there: the OUT must not also be finished by skipping past it.
+ */
+TEST(set_regs_after_out_moves_the_guest)
+{
+	struct guest_prog prog = GUEST_PROG(print64);
+	struct guest *g = guest_create(vmm_device(), MODE_LONG64, prog,
+				       BACKING_DEFAULT);
+	struct kvm_regs regs;
+
+	strcpy((char *)g->mem + GUEST_DATA, "ab");
+	guest_get_regs(g, &regs);
+	regs.rsi = GUEST_DATA;
+	guest_set_regs(g, &regs);
+	ASSERT_EQ(KVM_EXIT_IO, guest_step(g));
+	guest_get_regs(g, &regs);
+	regs.rip = GUEST_CODE + prog.len - 1;	/* print64's final HLT */
+	guest_set_regs(g, &regs);
+	ASSERT_EQ(KVM_EXIT_HLT, guest_step(g))
+		TH_LOG("exit %s: the OUT was finished at the old RIP",
+		       exit_reason_str(g->vcpu->run->exit_reason));
+	guest_get_regs(g, &regs);
+	EXPECT_EQ(GUEST_CODE + prog.len, regs.rip);
+	EXPECT_NE(0x600d, regs.rax & 0xffff);
+	EXPECT_EQ(1, g->console_len);
+	guest_destroy(g);
+}
+
 TEST_HARNESS_MAIN

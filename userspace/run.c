@@ -280,7 +280,8 @@ static void run_usage(FILE *f)
 "      --name NAME      name shown in lvmm ps and sysfs (lvmm only)\n"
 "      --device PATH    VMM device (default " LVMM_DEVICE_PATH "; /dev/kvm works)\n"
 "      --share[=GROUP]  let lvmm merge identical pages with the VMs of share\n"
-"                       group GROUP, 1 to 4294967295 (default 1; lvmm only)\n"
+"                       group GROUP, 1 to 4294967295 (default 1); on another\n"
+"                       device, hand guest memory to KSM (no GROUP there)\n"
 "      --cmdline STR    command line handed to the guest\n"
 "      --load ADDR      flat binary: load and entry address (default 0x1000)\n"
 "      --mode MODE      flat binary: real, protected or long (default real)\n"
@@ -415,7 +416,7 @@ int cmd_run(int argc, char **argv)
 	uint64_t flat_addr = 0x1000;
 	uint32_t share = LVMM_SHARE_NONE;
 	struct sigaction sa = {};
-	bool stats = false, is_lvmm;
+	bool stats = false, is_lvmm, share_group_given = false;
 	pthread_t console;
 	int c, i, ret, code;
 	char *end;
@@ -475,6 +476,7 @@ int cmd_run(int argc, char **argv)
 			}
 			break;
 		case 'G':
+			share_group_given = optarg;
 			if (parse_share_group(optarg, &share)) {
 				fprintf(stderr, "lvmm run: --share '%s': give a group number from 1 to %u, like --share=1\n",
 					optarg, UINT32_MAX);
@@ -509,8 +511,8 @@ int cmd_run(int argc, char **argv)
 	/* Only lvmm answers its own ioctls; KVM says ENOTTY. */
 	is_lvmm = ioctl(vm->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_GUEST_MEMFD) > 0 &&
 		  !access(LVMM_SYSFS, F_OK) && strcmp(vm->device, "/dev/kvm");
-	if (share && !is_lvmm) {
-		fprintf(stderr, "lvmm run: --share needs lvmm's module-owned memory; %s is not lvmm\n",
+	if (share && !is_lvmm && share_group_given) {
+		fprintf(stderr, "lvmm run: --share=GROUP: %s is not lvmm, and KSM has no share groups; give --share alone\n",
 			vm->device);
 		return LVMM_EXIT_USAGE;
 	}
@@ -535,7 +537,7 @@ int cmd_run(int argc, char **argv)
 			return LVMM_EXIT_USAGE;
 		}
 	}
-	if (share) {
+	if (share && is_lvmm) {
 		code = join_share_group(vm, share);
 		if (code)
 			return code;
@@ -544,6 +546,13 @@ int cmd_run(int argc, char **argv)
 	if (ret) {
 		fprintf(stderr, "lvmm: cannot set up %llu MiB of guest memory: %s\n",
 			(unsigned long long)(vm->mem_size >> 20), strerror(-ret));
+		return LVMM_EXIT_OSERR;
+	}
+	/* Elsewhere guest memory is anonymous: KSM can merge it. */
+	if (share && !is_lvmm && madvise(vm->mem, vm->mem_size, MADV_MERGEABLE)) {
+		fprintf(stderr, "lvmm run: --share on %s: madvise(MADV_MERGEABLE): %s%s\n",
+			vm->device, strerror(errno),
+			errno == EINVAL ? " (a kernel without KSM?)" : "");
 		return LVMM_EXIT_OSERR;
 	}
 	code = load_image(image, vm->mem, vm->mem_size, flat_mode, flat_addr,

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * lvmm-bench: the same workloads on /dev/lvmm and /dev/kvm, through the
+ * selftest library's client code. Each measurement prints one line
+ *
+ *	bench: {"test": ..., "dev": ..., "unit": ..., "samples": [...]}
+ *
+ * that scripts/bench/report turns into ratios lvmm/KVM. Nothing here
+ * judges a figure: a benchmark that cannot do what it measures dies instead.
+ */
+#ifndef LVMM_BENCH_H
+#define LVMM_BENCH_H
+
+#include <stdint.h>
+
+#include "guest.h"
+
+#define BENCH_DONE_PORT	0xf0
+#define BENCH_PIO_PORT	0xf1
+#define BENCH_MAX_REPS	64
+
+struct bench_ctx {
+	const char *device;	/* /dev/lvmm or /dev/kvm */
+	const char *dev_name;	/* "lvmm" or "kvm", the report's column */
+	int reps;		/* samples per figure */
+	int smoke;		/* tiny counts: check the code, not the speed */
+};
+
+uint64_t bench_now_ns(void);
+/*
+ * Print one figure's samples. @better is "lower" or "higher"; @note is
+ * free text for the report (NULL for none).
+ */
+void bench_emit(const struct bench_ctx *c, const char *test, const char *unit,
+		const char *better, const double *samples, int n,
+		const char *note);
+/*
+ * Run @vcpu until it writes BENCH_DONE_PORT, answering every other port,
+ * MMIO and HLT exit. Returns how many exits reached userspace on the way.
+ */
+uint64_t bench_run_to_done(struct vcpu *vcpu);
+/* A long-mode guest running @prog with R8 = @iters and RBX = @rbx. */
+void bench_guest_start(struct guest *g, uint64_t iters, uint64_t rbx);
+
+void bench_exits(const struct bench_ctx *c);
+void bench_lifecycle(const struct bench_ctx *c);
+void bench_faultin(const struct bench_ctx *c);
+void bench_overhead(const struct bench_ctx *c);
+void bench_scaling(const struct bench_ctx *c);
+
+#endif /* LVMM_BENCH_H */
