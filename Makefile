@@ -44,7 +44,7 @@ SELFTESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(SELFTEST_SRCS))
 SELFTEST_SCRIPTS := $(wildcard selftests/*.sh)
 BENCH_SRCS := $(wildcard scripts/bench/*.c scripts/bench/*.S)
 
-.PHONY: all kmod userspace guests selftests deps testkernel kmod-debug check demo \
+.PHONY: all kmod userspace guests selftests deps testkernel kmod-debug check demo bench \
 	clean checkpatch help
 
 all: kmod userspace selftests
@@ -54,6 +54,7 @@ help:
 	@echo "make deps       install the Debian packages lvmm needs"
 	@echo "make check      run all tests (stock and debug kernel, KUnit)"
 	@echo "make demo       boot the test VM and show lvmm at work"
+	@echo "make bench      lvmm against KVM and KSM in one boot (build/bench.json)"
 	@echo "make testkernel build the debug kernel (cached in ~/.cache/lvmm)"
 	@echo "make checkpatch / make C=1  style and sparse checks"
 
@@ -111,7 +112,8 @@ $(BUILD)/bin/testvm-exit: scripts/testvm-exit.c
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -o $@ $< $(USER_LDFLAGS)
 
-selftests: $(SELFTESTS) $(BUILD)/bin/lvmm-bench $(patsubst selftests/%,$(BUILD)/selftests/%,$(SELFTEST_SCRIPTS)) \
+selftests: $(SELFTESTS) $(BUILD)/bin/lvmm-bench $(BUILD)/bin/lvmm-bench-sharing \
+	$(BUILD)/bin/lvmm-bench-run $(patsubst selftests/%,$(BUILD)/selftests/%,$(SELFTEST_SCRIPTS)) \
 	$(BUILD)/selftests/run_selftests $(BUILD)/selftests/run_kunit
 
 $(BUILD)/selftests/%: selftests/%.c $(SELFTEST_LIB) $(wildcard selftests/lib/*.h) \
@@ -125,6 +127,14 @@ $(BUILD)/bin/lvmm-bench: $(BENCH_SRCS) scripts/bench/bench.h $(SELFTEST_LIB) \
 		$(wildcard selftests/lib/*.h) $(UAPI_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -Wno-sign-compare -o $@ $(BENCH_SRCS) $(SELFTEST_LIB) $(USER_LDFLAGS)
+
+$(BUILD)/bin/lvmm-bench-sharing: scripts/bench/sharing.sh
+	@mkdir -p $(@D)
+	install -m 0755 $< $@
+
+$(BUILD)/bin/lvmm-bench-run: scripts/bench/inside.sh
+	@mkdir -p $(@D)
+	install -m 0755 $< $@
 
 $(BUILD)/selftests/%.sh: selftests/%.sh
 	@mkdir -p $(@D)
@@ -150,6 +160,11 @@ check:
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory kmod-debug
 	@scripts/check
+
+bench:
+	@scripts/deps
+	@$(MAKE) --no-print-directory all
+	@scripts/bench/run
 
 demo:
 	@scripts/deps

@@ -28,7 +28,7 @@ static void one_lifecycle(const struct bench_ctx *c, struct guest_prog prog)
 void bench_lifecycle(const struct bench_ctx *c)
 {
 	struct guest_prog prog = GUEST_PROG(bench_out16);
-	int ops = c->smoke ? 5 : 200, r, i;
+	int ops = c->smoke ? 5 : 50, r, i;
 	double rate[BENCH_MAX_REPS];
 
 	one_lifecycle(c, prog);		/* warm the allocator caches */
