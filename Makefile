@@ -113,7 +113,7 @@ $(BUILD)/bin/testvm-exit: scripts/testvm-exit.c
 	$(CC) $(USER_CFLAGS) -o $@ $< $(USER_LDFLAGS)
 
 selftests: $(SELFTESTS) $(BUILD)/bin/lvmm-bench $(BUILD)/bin/lvmm-bench-sharing \
-	$(BUILD)/bin/lvmm-bench-run $(patsubst selftests/%,$(BUILD)/selftests/%,$(SELFTEST_SCRIPTS)) \
+	$(BUILD)/bin/lvmm-bench-run $(BUILD)/bin/lvmm-bench-profile $(patsubst selftests/%,$(BUILD)/selftests/%,$(SELFTEST_SCRIPTS)) \
 	$(BUILD)/selftests/run_selftests $(BUILD)/selftests/run_kunit
 
 $(BUILD)/selftests/%: selftests/%.c $(SELFTEST_LIB) $(wildcard selftests/lib/*.h) \
@@ -133,6 +133,10 @@ $(BUILD)/bin/lvmm-bench-sharing: scripts/bench/sharing.sh
 	install -m 0755 $< $@
 
 $(BUILD)/bin/lvmm-bench-run: scripts/bench/inside.sh
+	@mkdir -p $(@D)
+	install -m 0755 $< $@
+
+$(BUILD)/bin/lvmm-bench-profile: scripts/bench/profile.sh
 	@mkdir -p $(@D)
 	install -m 0755 $< $@
 

@@ -16,8 +16,12 @@ printf 'bench-env: {"kernel": "%s", "cpus": %d, "mem_kb": %d, "cpu_model": "%s",
 	"$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)" \
 	"$(cat /sys/module/lvmm/version 2>/dev/null || echo unknown)" \
 	"$(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/mm/transparent_hugepage/enabled)"
+# Warm up both paths once, unmeasured: the first runs after boot are slow.
+lvmm-bench --smoke --reps 1 /dev/lvmm lvmm exits > /dev/null
+lvmm-bench --smoke --reps 1 /dev/kvm kvm exits > /dev/null
 for t in exits lifecycle faultin overhead scaling; do
 	lvmm-bench $smoke /dev/lvmm lvmm $t
 	lvmm-bench $smoke /dev/kvm kvm $t
 done
+lvmm-bench-profile $smoke
 lvmm-bench-sharing $smoke
