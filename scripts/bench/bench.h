@@ -39,6 +39,11 @@ void bench_emit(const struct bench_ctx *c, const char *test, const char *unit,
  * MMIO and HLT exit. Returns how many exits reached userspace on the way.
  */
 uint64_t bench_run_to_done(struct vcpu *vcpu);
+/*
+ * guest_destroy(), and unmap its memory too: the library leaves it mapped
+ * (a test reads it after the VM is gone), a benchmark must not pile it up.
+ */
+void bench_guest_destroy(struct guest *g);
 /* A long-mode guest running @prog with R8 = @iters and RBX = @rbx. */
 void bench_guest_start(struct guest *g, uint64_t iters, uint64_t rbx);
 

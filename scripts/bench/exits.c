@@ -41,7 +41,7 @@ static void bench_one_exit(const struct bench_ctx *c, const struct exit_kind *k)
 				(unsigned long long)(k->in_kernel ? 0 : iters));
 	}
 	bench_emit(c, k->test, "ns/exit", "lower", ns, c->reps, NULL);
-	guest_destroy(g);
+	bench_guest_destroy(g);
 }
 
 void bench_exits(const struct bench_ctx *c)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "bench.h"
@@ -76,6 +77,14 @@ uint64_t bench_run_to_done(struct vcpu *vcpu)
 		}
 		exits++;
 	}
+}
+
+void bench_guest_destroy(struct guest *g)
+{
+	uint8_t *mem = g->mem;
+
+	guest_destroy(g);
+	munmap(mem, GUEST_MEM_SIZE);
 }
 
 void bench_guest_start(struct guest *g, uint64_t iters, uint64_t rbx)

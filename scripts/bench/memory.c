@@ -104,7 +104,7 @@ void bench_faultin(const struct bench_ctx *c)
 			vmm_die("first touch on %s reached userspace", c->device);
 		rate[r] = pages * 1e9 / (double)(bench_now_ns() - t0);
 		munmap(mem, size);
-		guest_destroy(g);
+		bench_guest_destroy(g);
 	}
 	thp_mode(note, sizeof(note));
 	bench_emit(c, "faultin", "pages/s", "higher", rate, c->reps, note);

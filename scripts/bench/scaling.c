@@ -82,7 +82,7 @@ static double run_parallel(const struct bench_ctx *c, int n, int same_vm,
 		if (same_vm && i)
 			vcpu_destroy(r[i].vcpu);
 		else
-			guest_destroy(g[i]);
+			bench_guest_destroy(g[i]);
 	}
 	free(g);
 	free(r);

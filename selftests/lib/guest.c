@@ -254,7 +254,6 @@ void guest_setup_mmio16(struct guest *g)
 void guest_destroy(struct guest *g)
 {
 	vcpu_destroy(g->vcpu);
-	munmap(g->mem, GUEST_MEM_SIZE);
 	vm_destroy(g->vm);
 	free(g);
 }
