@@ -378,14 +378,10 @@ TEST(immediate_exit)
 TEST(set_regs_after_out_moves_the_guest)
 {
 	struct guest_prog prog = GUEST_PROG(print64);
-	struct guest *g = guest_create(vmm_device(), MODE_LONG64, prog,
-				       BACKING_DEFAULT);
+	struct guest *g = guest_create_print64(vmm_device(), "ab",
+					       BACKING_DEFAULT);
 	struct kvm_regs regs;
 
-	strcpy((char *)g->mem + GUEST_DATA, "ab");
-	guest_get_regs(g, &regs);
-	regs.rsi = GUEST_DATA;
-	guest_set_regs(g, &regs);
 	ASSERT_EQ(KVM_EXIT_IO, guest_step(g));
 	guest_get_regs(g, &regs);
 	regs.rip = GUEST_CODE + prog.len - 1;	/* print64's final HLT */

@@ -40,15 +40,9 @@ static int find_my_vm(char *dir, size_t len)
 
 TEST(vm_and_vcpu_counters)
 {
-	struct guest *g = guest_create(LVMM_DEV, MODE_LONG64, GUEST_PROG(print64),
-				       BACKING_DEFAULT);
+	struct guest *g = guest_create_print64(LVMM_DEV, "abc", BACKING_DEFAULT);
 	char vm[512], vcpu[600];
-	struct kvm_regs regs;
 
-	strcpy((char *)g->mem + GUEST_DATA, "abc");
-	guest_get_regs(g, &regs);
-	regs.rsi = GUEST_DATA;
-	guest_set_regs(g, &regs);
 	ASSERT_EQ(KVM_EXIT_HLT, guest_run(g));
 
 	ASSERT_TRUE(find_my_vm(vm, sizeof(vm)));

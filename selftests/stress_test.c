@@ -20,18 +20,13 @@ TEST_F_TIMEOUT(stress, vm_create_run_destroy_cycles, 1200)
 {
 	const char *env = getenv("LVMM_STRESS_CYCLES");
 	long cycles = env ? atol(env) : 1000, i, created;
-	struct kvm_regs regs;
 	struct guest *g;
 	int bad = 0;
 
 	created = lvmm_stat("vms_created");
 	for (i = 0; i < cycles && !bad; i++) {
-		g = guest_create(LVMM_DEV, MODE_LONG64, GUEST_PROG(print64),
-				 i & 1 ? BACKING_ANON : BACKING_GMEM);
-		strcpy((char *)g->mem + GUEST_DATA, "!");
-		guest_get_regs(g, &regs);
-		regs.rsi = GUEST_DATA;
-		guest_set_regs(g, &regs);
+		g = guest_create_print64(LVMM_DEV, "!",
+					 i & 1 ? BACKING_ANON : BACKING_GMEM);
 		if (guest_run(g) != KVM_EXIT_HLT || g->console_len != 1) {
 			TH_LOG("cycle %ld: exit %s, %zu console bytes", i,
 			       exit_reason_str(g->vcpu->run->exit_reason),

@@ -233,6 +233,20 @@ struct guest *guest_create_with_idt(const char *device, struct guest_prog then)
 	return g;
 }
 
+struct guest *guest_create_print64(const char *device, const char *s,
+				   enum backing backing)
+{
+	struct guest *g = guest_create(device, MODE_LONG64, GUEST_PROG(print64),
+				       backing);
+	struct kvm_regs regs;
+
+	strcpy((char *)g->mem + GUEST_DATA, s);
+	guest_get_regs(g, &regs);
+	regs.rsi = GUEST_DATA;
+	guest_set_regs(g, &regs);
+	return g;
+}
+
 void guest_setup_mmio16(struct guest *g)
 {
 	struct kvm_sregs sregs;

@@ -76,6 +76,9 @@ struct vcpu *guest_add_vcpu(struct guest *g, int id);
  */
 #define GUEST_AFTER_IDT	0x3000	/* past intr64 and its 256 stubs */
 struct guest *guest_create_with_idt(const char *device, struct guest_prog then);
+/* A long-mode guest running print64 on @s (copied to GUEST_DATA). */
+struct guest *guest_create_print64(const char *device, const char *s,
+				   enum backing backing);
 /* mmio16's real-mode setup: DS and SS past RAM, its address registers. */
 void guest_setup_mmio16(struct guest *g);
 /* Set to leave the vCPU's CPUID at the device's default. */
