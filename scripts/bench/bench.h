@@ -44,8 +44,13 @@ uint64_t bench_run_to_done(struct vcpu *vcpu);
  * (a test reads it after the VM is gone), a benchmark must not pile it up.
  */
 void bench_guest_destroy(struct guest *g);
-/* A long-mode guest running @prog with R8 = @iters and RBX = @rbx. */
-void bench_guest_start(struct guest *g, uint64_t iters, uint64_t rbx);
+/* Restart @vcpu's loop at GUEST_CODE with R8 = @iters and RBX = @rbx. */
+void bench_vcpu_start(struct vcpu *vcpu, uint64_t iters, uint64_t rbx);
+/*
+ * Run bench_out16 in real mode on @vcpu, @mem being guest RAM at 0: the
+ * whole guest of the lifecycle and overhead figures.
+ */
+void bench_run_out16(struct vcpu *vcpu, uint8_t *mem);
 
 void bench_exits(const struct bench_ctx *c);
 void bench_lifecycle(const struct bench_ctx *c);

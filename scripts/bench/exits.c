@@ -26,12 +26,12 @@ static void bench_one_exit(const struct bench_ctx *c, const struct exit_kind *k)
 		iters /= 100;
 	g = guest_create(c->device, MODE_LONG64, k->prog, BACKING_DEFAULT);
 	/* One warm-up pass faults in the code, stack and page tables. */
-	bench_guest_start(g, 2, GUEST_MMIO);
+	bench_vcpu_start(g->vcpu, 2, GUEST_MMIO);
 	bench_run_to_done(g->vcpu);
 	for (r = 0; r < c->reps; r++) {
 		uint64_t t0, exits;
 
-		bench_guest_start(g, iters, GUEST_MMIO);
+		bench_vcpu_start(g->vcpu, iters, GUEST_MMIO);
 		t0 = bench_now_ns();
 		exits = bench_run_to_done(g->vcpu);
 		ns[r] = (double)(bench_now_ns() - t0) / iters;

@@ -87,16 +87,27 @@ void bench_guest_destroy(struct guest *g)
 	munmap(mem, GUEST_MEM_SIZE);
 }
 
-void bench_guest_start(struct guest *g, uint64_t iters, uint64_t rbx)
+void bench_vcpu_start(struct vcpu *vcpu, uint64_t iters, uint64_t rbx)
 {
 	struct kvm_regs regs;
 
-	guest_get_regs(g, &regs);
+	vmm_ioctl(vcpu->fd, KVM_GET_REGS, &regs);
 	regs.rip = GUEST_CODE;
 	regs.r8 = iters;
 	regs.rbx = rbx;
 	regs.rflags = 0x2;	/* IF=0: HLT exits, nothing interrupts */
-	guest_set_regs(g, &regs);
+	vmm_ioctl(vcpu->fd, KVM_SET_REGS, &regs);
+}
+
+void bench_run_out16(struct vcpu *vcpu, uint8_t *mem)
+{
+	struct guest_prog prog = GUEST_PROG(bench_out16);
+
+	memcpy(mem + GUEST_CODE, prog.code, prog.len);
+	vcpu_setup_real_mode(vcpu, GUEST_CODE);
+	if (bench_run_to_done(vcpu))
+		vmm_die("%s: the OUT guest exited before its OUT",
+			vcpu->vm->device);
 }
 
 static void usage(FILE *f)

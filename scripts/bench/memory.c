@@ -64,28 +64,11 @@ static long user_kb(void)
 	return proc_kb("/proc/self/status", "RssAnon");
 }
 
-static void thp_mode(char *buf, size_t len)
-{
-	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
-	char *l, *r;
-
-	snprintf(buf, len, "THP unknown");
-	if (!f)
-		return;
-	if (fgets(buf, len, f) && (l = strchr(buf, '[')) && (r = strchr(l, ']'))) {
-		*r = 0;
-		memmove(buf + 4, l + 1, strlen(l + 1) + 1);
-		memcpy(buf, "THP ", 4);
-	}
-	fclose(f);
-}
-
 void bench_faultin(const struct bench_ctx *c)
 {
 	size_t size = c->smoke ? 8UL << 20 : 256UL << 20;
 	uint64_t pages = size >> 12;
 	double rate[BENCH_MAX_REPS];
-	char note[64];
 	int r;
 
 	for (r = 0; r < c->reps; r++) {
@@ -96,9 +79,9 @@ void bench_faultin(const struct bench_ctx *c)
 					  BACKING_DEFAULT);
 		uint64_t t0;
 
-		bench_guest_start(g, 1, GUEST_CODE);	/* fault in the code */
+		bench_vcpu_start(g->vcpu, 1, GUEST_CODE);	/* fault in the code */
 		bench_run_to_done(g->vcpu);
-		bench_guest_start(g, pages, FAULTIN_GPA);
+		bench_vcpu_start(g->vcpu, pages, FAULTIN_GPA);
 		t0 = bench_now_ns();
 		if (bench_run_to_done(g->vcpu))
 			vmm_die("first touch on %s reached userspace", c->device);
@@ -106,17 +89,7 @@ void bench_faultin(const struct bench_ctx *c)
 		munmap(mem, size);
 		bench_guest_destroy(g);
 	}
-	thp_mode(note, sizeof(note));
-	bench_emit(c, "faultin", "pages/s", "higher", rate, c->reps, note);
-}
-
-static void run_idle(struct vcpu *vcpu, uint8_t *mem)
-{
-	struct guest_prog prog = GUEST_PROG(bench_out16);
-
-	memcpy(mem + GUEST_CODE, prog.code, prog.len);
-	vcpu_setup_real_mode(vcpu, GUEST_CODE);
-	bench_run_to_done(vcpu);
+	bench_emit(c, "faultin", "pages/s", "higher", rate, c->reps, NULL);
 }
 
 /* @nvms idle VMs of one vCPU each: kernel kB per VM, and slab kB per VM. */
@@ -138,7 +111,7 @@ static void idle_vms(const struct bench_ctx *c, int nvms, double *per_vm,
 		vms[i] = vm_create(c->device);
 		mems[i] = vm_add_memory(vms[i], 0, 0, IDLE_MEM, BACKING_ANON);
 		vcpus[i] = vcpu_create(vms[i], 0);
-		run_idle(vcpus[i], mems[i]);
+		bench_run_out16(vcpus[i], mems[i]);
 	}
 	*per_vm = (double)(free0 - free_kb() - (user_kb() - user0)) / nvms;
 	*slab_per_vm = (double)(slab_kb() - slab0) / nvms;
@@ -165,12 +138,12 @@ static double extra_vcpus(const struct bench_ctx *c, int extra)
 	if (!vcpus)
 		vmm_die("calloc");
 	vcpus[0] = vcpu_create(vm, 0);
-	run_idle(vcpus[0], mem);
+	bench_run_out16(vcpus[0], mem);
 	free0 = free_kb();
 	user0 = user_kb();
 	for (i = 1; i <= extra; i++) {
 		vcpus[i] = vcpu_create(vm, i);
-		run_idle(vcpus[i], mem);
+		bench_run_out16(vcpus[i], mem);
 	}
 	kb = (double)(free0 - free_kb() - (user_kb() - user0)) / extra;
 	for (i = 0; i <= extra; i++)

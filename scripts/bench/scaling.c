@@ -16,17 +16,6 @@ struct runner {
 	pthread_barrier_t *start;
 };
 
-static void vcpu_start(struct vcpu *vcpu, uint64_t iters)
-{
-	struct kvm_regs regs;
-
-	vmm_ioctl(vcpu->fd, KVM_GET_REGS, &regs);
-	regs.rip = GUEST_CODE;
-	regs.r8 = iters;
-	regs.rflags = 0x2;
-	vmm_ioctl(vcpu->fd, KVM_SET_REGS, &regs);
-}
-
 static void *runner_main(void *arg)
 {
 	struct runner *r = arg;
@@ -35,9 +24,9 @@ static void *runner_main(void *arg)
 	 * Warm up in this thread: KVM pays a synchronize_rcu() on the first
 	 * KVM_RUN from a new thread, which must not land in the timed part.
 	 */
-	vcpu_start(r->vcpu, 2);
+	bench_vcpu_start(r->vcpu, 2, 0);
 	bench_run_to_done(r->vcpu);
-	vcpu_start(r->vcpu, r->iters);
+	bench_vcpu_start(r->vcpu, r->iters, 0);
 	pthread_barrier_wait(r->start);
 	if (bench_run_to_done(r->vcpu))
 		vmm_die("CPUID loop on %s reached userspace", r->vcpu->vm->device);
