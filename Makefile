@@ -114,7 +114,7 @@ $(BUILD)/bin/testvm-exit: scripts/testvm-exit.c
 
 selftests: $(SELFTESTS) $(BUILD)/bin/lvmm-bench $(BUILD)/bin/lvmm-bench-sharing \
 	$(BUILD)/bin/lvmm-bench-run $(BUILD)/bin/lvmm-bench-profile $(patsubst selftests/%,$(BUILD)/selftests/%,$(SELFTEST_SCRIPTS)) \
-	$(BUILD)/selftests/run_selftests $(BUILD)/selftests/run_kunit
+	$(BUILD)/selftests/run_selftests $(BUILD)/selftests/run_kunit $(BUILD)/selftests/run_kvm_selftests
 
 $(BUILD)/selftests/%: selftests/%.c $(SELFTEST_LIB) $(wildcard selftests/lib/*.h) \
 		$(UAPI_HDRS) $(HARNESS) uapi/linux/lvmm.h

@@ -14,6 +14,7 @@
 #include <linux/uaccess.h>
 #include <asm/cpufeature.h>
 #include <asm/fpu/xcr.h>
+#include <asm/msr-index.h>
 #include <asm/processor.h>
 #include <asm/processor-flags.h>
 
@@ -79,11 +80,16 @@ void lvmm_filter_cpuid(struct kvm_cpuid_entry2 *e)
 {
 	switch (e->function) {
 	case 1:
+		/*
+		 * The APIC and x2APIC are there with KVM_CREATE_IRQCHIP; a
+		 * vCPU without it never sees them (lvmm_emulate_cpuid()).
+		 */
 		e->ecx &= ~(ECX_MONITOR | ECX_DS_CPL | ECX_VMX | ECX_SMX |
-			    ECX_EST | ECX_TM2 | ECX_PDCM | ECX_X2APIC |
-			    ECX_TSC_DEADLINE | ECX_OSXSAVE);
-		e->ecx |= ECX_HYPERVISOR;
-		e->edx &= ~(EDX_APIC | EDX_DS | EDX_ACPI | EDX_TM | EDX_PBE);
+			    ECX_EST | ECX_TM2 | ECX_PDCM | ECX_TSC_DEADLINE |
+			    ECX_OSXSAVE);
+		e->ecx |= ECX_HYPERVISOR | ECX_X2APIC;
+		e->edx |= EDX_APIC;
+		e->edx &= ~(EDX_DS | EDX_ACPI | EDX_TM | EDX_PBE);
 		/* APIC ID and logical count are per vCPU; set at use. */
 		e->ebx &= 0xffff;
 		break;
@@ -229,9 +235,14 @@ void lvmm_vcpu_default_cpuid(struct lvmm_vcpu *vcpu)
 	memcpy(vcpu->cpuid, default_cpuid,
 	       nr_default_cpuid * sizeof(*default_cpuid));
 	vcpu->nr_cpuid = nr_default_cpuid;
-	for (i = 0; i < vcpu->nr_cpuid; i++)
-		if (vcpu->cpuid[i].function == 1)
-			vcpu->cpuid[i].ebx |= vcpu->id << 24 | 1 << 16;
+	for (i = 0; i < vcpu->nr_cpuid; i++) {
+		if (vcpu->cpuid[i].function != 1)
+			continue;
+		vcpu->cpuid[i].ebx |= vcpu->id << 24 | 1 << 16;
+		/* The in-kernel APIC has the TSC-deadline timer. */
+		if (vcpu->vm->ioapic)
+			vcpu->cpuid[i].ecx |= ECX_TSC_DEADLINE;
+	}
 }
 
 int lvmm_get_supported_cpuid(struct kvm_cpuid2 __user *u)
@@ -320,6 +331,15 @@ void lvmm_emulate_cpuid(struct lvmm_vcpu *vcpu)
 		ebx = e->ebx;
 		ecx = e->ecx;
 		edx = e->edx;
+		/*
+		 * The APIC bit follows IA32_APIC_BASE's enable bit, as on
+		 * hardware; without an in-kernel APIC there is none.
+		 */
+		if (f == 1 && (!vcpu->lapic ||
+			       !(vcpu->apic_base & MSR_IA32_APICBASE_ENABLE)))
+			edx &= ~EDX_APIC;
+		if (f == 1 && !vcpu->lapic)
+			ecx &= ~(ECX_X2APIC | ECX_TSC_DEADLINE);
 		/* OSXSAVE mirrors the guest's CR4, as on hardware. */
 		if (f == 1 && (ecx & BIT(26))) {
 			struct lvmm_cpu_state st;

@@ -18,6 +18,7 @@
 #include <asm/processor-flags.h>
 
 #include "lvmm.h"
+#include "lapic.h"
 
 static void lvmm_internal_error(struct lvmm_vcpu *vcpu, u32 suberror,
 				struct lvmm_exit *exit)
@@ -68,6 +69,11 @@ static int handle_hlt(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 {
 	if (lvmm_skip(vcpu, exit, op_hlt, sizeof(op_hlt)) <= 0)
 		return 0;
+	/* With the in-kernel APIC the wait is ours (run.c); else the VMM's. */
+	if (vcpu->lapic) {
+		vcpu->halted = true;
+		return 1;
+	}
 	vcpu->run->exit_reason = KVM_EXIT_HLT;
 	return 0;
 }
@@ -264,6 +270,16 @@ static u64 mmio_reg_value(struct lvmm_vcpu *vcpu, struct lvmm_mmio_insn *m)
 	return m->high_byte ? v >> 8 : v;
 }
 
+static int complete_mmio(struct lvmm_vcpu *vcpu, const void *data);
+
+/* MMIO the in-kernel interrupt controllers claim. */
+static bool kernel_mmio(struct lvmm_vcpu *vcpu, u64 gpa, unsigned int size,
+			bool write, u64 *val)
+{
+	return lvmm_lapic_mmio(vcpu, gpa, size, write, val) ||
+	       lvmm_ioapic_mmio(vcpu->vm, gpa, size, write, val);
+}
+
 static int handle_mmio(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit, u64 gpa)
 {
 	struct lvmm_mmio_insn *m = &vcpu->mmio;
@@ -285,22 +301,29 @@ static int handle_mmio(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit, u64 gpa)
 	if (lvmm_decode_mmio(bytes, got, st.mode, m))
 		return lvmm_emulation_failed(vcpu, exit);
 
+	val = 0;
+	if (m->write)
+		val = m->has_reg ? mmio_reg_value(vcpu, m) : m->imm;
+	if (kernel_mmio(vcpu, gpa, m->size, m->write, &val)) {
+		complete_mmio(vcpu, &val);
+		return 1;
+	}
+
 	run->exit_reason = KVM_EXIT_MMIO;
 	run->mmio.phys_addr = gpa;
 	run->mmio.len = m->size;
 	run->mmio.is_write = m->write;
 	memset(run->mmio.data, 0, sizeof(run->mmio.data));
-	if (m->write) {
-		val = m->has_reg ? mmio_reg_value(vcpu, m) : m->imm;
+	if (m->write)
 		memcpy(run->mmio.data, &val, m->size);
-	}
 	vcpu->pending = LVMM_PENDING_MMIO;
 	vcpu->pending_rip = vcpu->rip;
 	vcpu->stats.mmio_exits++;
 	return 0;
 }
 
-static int complete_mmio(struct lvmm_vcpu *vcpu)
+/* Finish a decoded MOV; a load takes its value from @data. */
+static int complete_mmio(struct lvmm_vcpu *vcpu, const void *data)
 {
 	struct lvmm_mmio_insn *m = &vcpu->mmio;
 	struct lvmm_cpu_state st;
@@ -308,7 +331,7 @@ static int complete_mmio(struct lvmm_vcpu *vcpu)
 
 	if (!m->write) {
 		reg = &vcpu->gpr[m->reg];
-		memcpy(&val, vcpu->run->mmio.data, m->size);
+		memcpy(&val, data, m->size);
 		if (m->sign_extend)
 			val = m->size == 1 ? (u64)(s64)(s8)val : (u64)(s64)(s16)val;
 		if (m->high_byte)
@@ -341,7 +364,8 @@ int lvmm_complete_userspace_exit(struct lvmm_vcpu *vcpu)
 	case LVMM_PENDING_PIO:
 		return vcpu->rip == vcpu->pending_rip ? complete_pio(vcpu) : 0;
 	case LVMM_PENDING_MMIO:
-		return vcpu->rip == vcpu->pending_rip ? complete_mmio(vcpu) : 0;
+		return vcpu->rip == vcpu->pending_rip ?
+		       complete_mmio(vcpu, vcpu->run->mmio.data) : 0;
 	case LVMM_PENDING_HYPERCALL:
 		return lvmm_complete_hypercall(vcpu);
 	default:

@@ -18,6 +18,15 @@
  *
  * Nothing is taken inside mmu_lock but page allocation and the stable
  * table's spinlock.
+ *
+ * The interrupt controllers have their own two, taken by a vCPU in exit
+ * handling with none of the above held (KVM_IRQ_LINE holds none either):
+ *
+ *   ioapic->lock        (spinlock) the IOAPIC's pins and table (ioapic.c)
+ *   lapic->lock         (raw spinlock, interrupts off) one local APIC's
+ *                       registers and timer (lapic.h); also taken by the
+ *                       APIC timer in hard interrupt context. Never two
+ *                       APICs' locks at once.
  */
 #ifndef LVMM_H
 #define LVMM_H
@@ -28,6 +37,7 @@
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <linux/xarray.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
@@ -36,6 +46,9 @@
 
 #include "arch.h"
 #include "stats.h"
+
+struct lvmm_ioapic;
+struct lvmm_lapic;
 
 #define LVMM_VERSION		"0.2.0"
 
@@ -125,6 +138,8 @@ struct lvmm_vm {
 	u32 share_group;		/* under lvmm_share_lock; 0: none */
 	struct list_head share_link;	/* in the members; lvmm_share_lock */
 
+	struct lvmm_ioapic *ioapic;	/* KVM_CREATE_IRQCHIP; set under @lock */
+
 	struct lvmm_vm_stats stats;
 	struct kobject *kobj;
 	void *arch;
@@ -184,6 +199,22 @@ struct lvmm_mmio_insn {
 	bool sign_extend;
 };
 
+/**
+ * struct lvmm_msr_state - MSRs the core keeps (msr_state.c)
+ * @mtrr_def_type: IA32_MTRR_DEF_TYPE
+ * @mtrr_fixed:    the eleven fixed-range MTRRs
+ * @mtrr_var:      base and mask of the eight variable ranges
+ * @misc_enable:   IA32_MISC_ENABLE
+ * @hwcr:          the AMD HWCR
+ */
+struct lvmm_msr_state {
+	u64 mtrr_def_type;
+	u64 mtrr_fixed[11];
+	u64 mtrr_var[16];
+	u64 misc_enable;
+	u64 hwcr;
+};
+
 struct lvmm_vcpu {
 	struct lvmm_vm *vm;
 	u32 id;
@@ -202,9 +233,20 @@ struct lvmm_vcpu {
 	struct kvm_cpuid_entry2 *cpuid;	/* LVMM_MAX_CPUID entries */
 	int nr_cpuid;
 
-	/* An external interrupt from KVM_INTERRUPT, not yet delivered. */
+	/*
+	 * An external interrupt not yet delivered: from KVM_INTERRUPT, or
+	 * taken from the in-kernel APIC's IRR (then already in its ISR).
+	 */
 	bool irq_pending;
 	u8 irq_vector;
+
+	/* The in-kernel local APIC (KVM_CREATE_IRQCHIP), or NULL. */
+	struct lvmm_lapic *lapic;
+	u64 apic_base;			/* IA32_APIC_BASE */
+	bool lapic_window;		/* the APIC waits for IF: open a window */
+	bool halted;			/* in HLT, until the APIC has an interrupt */
+	wait_queue_head_t wait;		/* where a halted vCPU sleeps */
+	struct lvmm_msr_state msrs;
 
 	enum lvmm_pending pending;
 	u64 pending_rip;		/* RIP of the instruction owed */
@@ -222,6 +264,7 @@ struct lvmm_vcpu {
 };
 
 #define LVMM_REQ_TLB_FLUSH	0
+#define LVMM_REQ_EVENT		1	/* the APIC may have an interrupt */
 
 #define LVMM_OUTSIDE_GUEST	0
 #define LVMM_IN_GUEST		1
@@ -280,6 +323,11 @@ void lvmm_emulate_cpuid(struct lvmm_vcpu *vcpu);
 void lvmm_filter_cpuid(struct kvm_cpuid_entry2 *e);
 bool lvmm_xcr0_valid(u64 xcr0);
 extern u64 lvmm_host_xcr0;
+
+/* msr_state.c */
+void lvmm_msr_state_reset(struct lvmm_vcpu *vcpu);
+int lvmm_get_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data);
+int lvmm_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data, bool host);
 
 /* msr.c */
 int lvmm_emulate_rdmsr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);

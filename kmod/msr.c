@@ -19,7 +19,15 @@ static const u32 lvmm_msrs[] = {
 	MSR_EFER, MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK,
 	MSR_KERNEL_GS_BASE, MSR_FS_BASE, MSR_GS_BASE, MSR_IA32_SYSENTER_CS,
 	MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP, MSR_IA32_CR_PAT,
-	MSR_IA32_APICBASE, MSR_IA32_TSC,
+	MSR_IA32_APICBASE, MSR_IA32_TSC, MSR_MTRRcap, MSR_MTRRdefType,
+	MSR_MTRRfix64K_00000, MSR_MTRRfix16K_80000, MSR_MTRRfix16K_A0000,
+	MSR_MTRRfix4K_C0000, MSR_MTRRfix4K_C8000, MSR_MTRRfix4K_D0000,
+	MSR_MTRRfix4K_D8000, MSR_MTRRfix4K_E0000, MSR_MTRRfix4K_E8000,
+	MSR_MTRRfix4K_F0000, MSR_MTRRfix4K_F8000,
+	0x200, 0x201, 0x202, 0x203, 0x204, 0x205, 0x206, 0x207,	/* variable MTRRs */
+	0x208, 0x209, 0x20a, 0x20b, 0x20c, 0x20d, 0x20e, 0x20f,
+	MSR_IA32_MISC_ENABLE, MSR_K7_HWCR, MSR_AMD64_SYSCFG, MSR_AMD64_PATCH_LEVEL,
+	MSR_IA32_TSC_DEADLINE,
 };
 
 /* Largest batch of KVM_GET/SET_MSRS, as in KVM. */
@@ -62,8 +70,8 @@ int lvmm_vcpu_msrs(struct lvmm_vcpu *vcpu, struct kvm_msrs __user *u,
 	if (IS_ERR(e))
 		return PTR_ERR(e);
 	for (i = 0; i < hdr.nmsrs; i++) {
-		if (write ? lvmm_arch->set_msr(vcpu, e[i].index, e[i].data) :
-			    lvmm_arch->get_msr(vcpu, e[i].index, &e[i].data))
+		if (write ? lvmm_set_msr(vcpu, e[i].index, e[i].data, true) :
+			    lvmm_get_msr(vcpu, e[i].index, &e[i].data))
 			break;
 	}
 	if (!write && copy_to_user(u->entries, e, i * sizeof(*e)))
@@ -94,7 +102,7 @@ int lvmm_emulate_rdmsr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	u64 data;
 	int ret;
 
-	ret = lvmm_arch->get_msr(vcpu, index, &data);
+	ret = lvmm_get_msr(vcpu, index, &data);
 	if (ret)
 		return lvmm_msr_fault(vcpu, index, false, ret);
 	vcpu->gpr[RAX] = (u32)data;
@@ -108,7 +116,7 @@ int lvmm_emulate_wrmsr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	u64 data = (vcpu->gpr[RDX] << 32) | (u32)vcpu->gpr[RAX];
 	int ret;
 
-	ret = lvmm_arch->set_msr(vcpu, index, data);
+	ret = lvmm_set_msr(vcpu, index, data, false);
 	if (ret)
 		return lvmm_msr_fault(vcpu, index, true, ret);
 	return lvmm_skip(vcpu, exit, op_wrmsr, sizeof(op_wrmsr));

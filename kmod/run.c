@@ -18,6 +18,7 @@
 #include <asm/processor-flags.h>
 
 #include "lvmm.h"
+#include "lapic.h"
 #include "trace.h"
 
 /**
@@ -39,7 +40,9 @@ int lvmm_vcpu_prepare_entry(struct lvmm_vcpu *vcpu, bool *flush_tlb)
 	 * IN_GUEST and kicks us, or we see its request below.
 	 */
 	smp_store_mb(vcpu->mode, LVMM_IN_GUEST);
-	if (need_resched() || signal_pending(current)) {
+	/* An APIC event after lvmm_lapic_inject() looked: look again. */
+	if (need_resched() || signal_pending(current) ||
+	    test_bit(LVMM_REQ_EVENT, &vcpu->requests)) {
 		WRITE_ONCE(vcpu->mode, LVMM_OUTSIDE_GUEST);
 		return -EAGAIN;
 	}
@@ -52,6 +55,23 @@ int lvmm_vcpu_prepare_entry(struct lvmm_vcpu *vcpu, bool *flush_tlb)
 void lvmm_vcpu_finish_entry(struct lvmm_vcpu *vcpu)
 {
 	WRITE_ONCE(vcpu->mode, LVMM_OUTSIDE_GUEST);
+}
+
+/*
+ * A vCPU in HLT with the in-kernel APIC sleeps here until the APIC has an
+ * interrupt the guest would take. 0 to go on, -EINTR for a signal: the vCPU
+ * stays halted (KVM_GET_MP_STATE says so) and halts again on KVM_RUN.
+ */
+static int lvmm_vcpu_halt(struct lvmm_vcpu *vcpu)
+{
+	if (!lvmm_lapic_runnable(vcpu)) {
+		vcpu->stats.halt_waits++;
+		if (wait_event_interruptible(vcpu->wait,
+					     lvmm_lapic_runnable(vcpu)))
+			return -EINTR;
+	}
+	vcpu->halted = false;
+	return 0;
 }
 
 int lvmm_vcpu_run(struct lvmm_vcpu *vcpu)
@@ -77,6 +97,12 @@ int lvmm_vcpu_run(struct lvmm_vcpu *vcpu)
 			break;
 		}
 		cond_resched();
+		if (vcpu->lapic) {
+			if (vcpu->halted && lvmm_vcpu_halt(vcpu))
+				continue;	/* the signal ends the loop */
+			clear_bit(LVMM_REQ_EVENT, &vcpu->requests);
+			lvmm_lapic_inject(vcpu);
+		}
 
 		ret = lvmm_arch->vcpu_enter(vcpu, &exit);
 		if (ret == -EAGAIN)

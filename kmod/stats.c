@@ -123,11 +123,12 @@ STAT_ATTR(vcpu, guest_time_ns, READ_ONCE(VCPU(kobj)->stats.guest_ns));
 STAT_ATTR(vcpu, userspace_exits, READ_ONCE(VCPU(kobj)->stats.userspace_exits));
 STAT_ATTR(vcpu, mmio_exits, READ_ONCE(VCPU(kobj)->stats.mmio_exits));
 STAT_ATTR(vcpu, unknown_msrs, READ_ONCE(VCPU(kobj)->stats.unknown_msrs));
+STAT_ATTR(vcpu, halt_waits, READ_ONCE(VCPU(kobj)->stats.halt_waits));
 
 static struct attribute *vcpu_attrs[] = {
 	&vcpu_entries_attr.attr, &vcpu_guest_time_ns_attr.attr,
 	&vcpu_userspace_exits_attr.attr, &vcpu_mmio_exits_attr.attr,
-	&vcpu_unknown_msrs_attr.attr, NULL,
+	&vcpu_unknown_msrs_attr.attr, &vcpu_halt_waits_attr.attr, NULL,
 };
 ATTRIBUTE_GROUPS(vcpu);
 

@@ -19,6 +19,7 @@ struct lvmm_vcpu_stats {
 	u64 mmio_exits;			/* NPFs that went out as MMIO */
 	u64 userspace_exits;		/* KVM_RUN returns to the VMM */
 	u64 unknown_msrs;		/* #GP injected for an MSR */
+	u64 halt_waits;			/* HLT slept for the in-kernel APIC */
 	u64 guest_ns;			/* time between VMRUN and #VMEXIT */
 };
 

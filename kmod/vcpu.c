@@ -19,6 +19,7 @@
 #include <asm/tsc.h>
 
 #include "lvmm.h"
+#include "lapic.h"
 
 static int lvmm_get_regs(struct lvmm_vcpu *vcpu, struct kvm_regs __user *u)
 {
@@ -77,6 +78,9 @@ static int lvmm_interrupt(struct lvmm_vcpu *vcpu, struct kvm_interrupt __user *u
 		return -EFAULT;
 	if (irq.irq >= 256)
 		return -EINVAL;
+	/* With the in-kernel APIC, interrupts come through it, as in KVM. */
+	if (vcpu->lapic)
+		return -ENXIO;
 	vcpu->irq_pending = true;
 	vcpu->irq_vector = irq.irq;
 	return 0;
@@ -96,15 +100,54 @@ static int lvmm_vcpu_events(struct lvmm_vcpu *vcpu, void __user *u, bool set)
 }
 
 /* Without an in-kernel APIC a vCPU is always runnable, as with KVM. */
-static int lvmm_mp_state(void __user *u, bool set)
+/*
+ * Runnable, or halted in HLT waiting for the in-kernel APIC. INIT and SIPI
+ * states do not exist in lvmm (see lapic.c).
+ */
+static int lvmm_mp_state(struct lvmm_vcpu *vcpu, void __user *u, bool set)
 {
-	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
+	struct kvm_mp_state mp = {
+		.mp_state = vcpu->halted ? KVM_MP_STATE_HALTED :
+					   KVM_MP_STATE_RUNNABLE,
+	};
 
 	if (!set)
 		return copy_to_user(u, &mp, sizeof(mp)) ? -EFAULT : 0;
 	if (copy_from_user(&mp, u, sizeof(mp)))
 		return -EFAULT;
-	return mp.mp_state == KVM_MP_STATE_RUNNABLE ? 0 : -EINVAL;
+	if (mp.mp_state == KVM_MP_STATE_HALTED && vcpu->lapic) {
+		vcpu->halted = true;
+		return 0;
+	}
+	if (mp.mp_state != KVM_MP_STATE_RUNNABLE)
+		return -EINVAL;
+	vcpu->halted = false;
+	return 0;
+}
+
+/* KVM_GET_LAPIC / KVM_SET_LAPIC: -EINVAL without an APIC, as in KVM. */
+static int lvmm_lapic_state(struct lvmm_vcpu *vcpu, void __user *u, bool set)
+{
+	struct kvm_lapic_state *s;
+	int ret = 0;
+
+	if (!vcpu->lapic)
+		return -EINVAL;
+	if (set) {
+		s = memdup_user(u, sizeof(*s));
+		if (IS_ERR(s))
+			return PTR_ERR(s);
+		ret = lvmm_lapic_set_state(vcpu, s);
+	} else {
+		s = kzalloc(sizeof(*s), GFP_KERNEL);
+		if (!s)
+			return -ENOMEM;
+		lvmm_lapic_get_state(vcpu, s);
+		if (copy_to_user(u, s, sizeof(*s)))
+			ret = -EFAULT;
+	}
+	kfree(s);
+	return ret;
 }
 
 static long lvmm_vcpu_ioctl(struct file *file, unsigned int cmd,
@@ -145,6 +188,8 @@ static long lvmm_vcpu_ioctl(struct file *file, unsigned int cmd,
 		if (ret)
 			break;
 		ret = lvmm_arch->set_sregs(vcpu, sregs);
+		if (!ret)
+			ret = lvmm_set_apic_base(vcpu, sregs->apic_base, true);
 		kfree(sregs);
 		break;
 	case KVM_SET_CPUID2:
@@ -166,7 +211,7 @@ static long lvmm_vcpu_ioctl(struct file *file, unsigned int cmd,
 		break;
 	case KVM_GET_MP_STATE:
 	case KVM_SET_MP_STATE:
-		ret = lvmm_mp_state(argp, cmd == KVM_SET_MP_STATE);
+		ret = lvmm_mp_state(vcpu, argp, cmd == KVM_SET_MP_STATE);
 		break;
 	case KVM_GET_FPU:
 		ret = lvmm_get_fpu(vcpu, argp);
@@ -188,6 +233,10 @@ static long lvmm_vcpu_ioctl(struct file *file, unsigned int cmd,
 		break;
 	case KVM_SET_XCRS:
 		ret = lvmm_set_xcrs(vcpu, argp);
+		break;
+	case KVM_GET_LAPIC:
+	case KVM_SET_LAPIC:
+		ret = lvmm_lapic_state(vcpu, argp, cmd == KVM_SET_LAPIC);
 		break;
 	case KVM_GET_TSC_KHZ:
 		/* The guest's TSC runs at the host's rate: no scaling. */
@@ -254,6 +303,7 @@ static void lvmm_vcpu_free_memory(struct lvmm_vcpu *vcpu)
 void lvmm_vcpu_free(struct lvmm_vcpu *vcpu)
 {
 	lvmm_vcpu_sysfs_del(vcpu);
+	lvmm_lapic_destroy(vcpu);
 	lvmm_arch->vcpu_destroy(vcpu);
 	fpu_free_guest_fpstate(&vcpu->fpu);
 	lvmm_vcpu_free_memory(vcpu);
@@ -274,6 +324,7 @@ static struct lvmm_vcpu *lvmm_vcpu_alloc(struct lvmm_vm *vm, u32 id)
 	vcpu->id = id;
 	vcpu->cpu = -1;
 	mutex_init(&vcpu->mutex);
+	init_waitqueue_head(&vcpu->wait);
 	/*
 	 * kvm_run and the PIO data page must be contiguous (data_offset is
 	 * relative to kvm_run), yet mapped one by one: split an order-1 block.
@@ -297,9 +348,16 @@ static struct lvmm_vcpu *lvmm_vcpu_alloc(struct lvmm_vm *vm, u32 id)
 	vcpu->rflags = X86_EFLAGS_FIXED;
 	vcpu->gpr[RDX] = 0x600;		/* processor signature, as KVM */
 	vcpu->xcr0 = XFEATURE_MASK_FP;
+	lvmm_msr_state_reset(vcpu);
 	lvmm_vcpu_default_cpuid(vcpu);
 
 	if (lvmm_arch->vcpu_create(vcpu)) {
+		fpu_free_guest_fpstate(&vcpu->fpu);
+		goto err;
+	}
+	/* vm->lock is held: KVM_CREATE_IRQCHIP cannot race with us. */
+	if (vm->ioapic && lvmm_lapic_create(vcpu)) {
+		lvmm_arch->vcpu_destroy(vcpu);
 		fpu_free_guest_fpstate(&vcpu->fpu);
 		goto err;
 	}

@@ -20,7 +20,9 @@
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/uaccess.h>
+#include <asm/tsc.h>
 
+#include "lapic.h"
 #include "lvmm.h"
 #include "share/share.h"
 
@@ -48,6 +50,7 @@ static void lvmm_vm_free(struct kref *ref)
 	for (i = 0; i < lvmm_max_vcpus; i++)
 		if (vm->vcpus[i])
 			lvmm_vcpu_free(vm->vcpus[i]);
+	lvmm_ioapic_destroy(vm);
 	lvmm_arch->vm_destroy(vm);
 	lvmm_free_slots(vm);
 	mmdrop(vm->mm);
@@ -125,6 +128,9 @@ int lvmm_check_extension(long ext)
 	case KVM_CAP_XCRS:
 	case KVM_CAP_VCPU_EVENTS:
 	case KVM_CAP_MP_STATE:
+	case KVM_CAP_IRQCHIP:
+	case KVM_CAP_IRQ_INJECT_STATUS:
+	case KVM_CAP_TSC_DEADLINE_TIMER:
 		return 1;
 	case KVM_CAP_XSAVE2:
 		return lvmm_xsave_size();
@@ -160,6 +166,43 @@ static int lvmm_set_vm_name(struct lvmm_vm *vm, struct lvmm_vm_name __user *u)
 	strscpy(vm->name, n.name, sizeof(vm->name));
 	mutex_unlock(&vm->lock);
 	return 0;
+}
+
+/*
+ * KVM_CREATE_IRQCHIP: an IOAPIC for the VM and a local APIC for each vCPU
+ * created from now on. As in KVM, only before the first vCPU and once.
+ */
+static int lvmm_create_irqchip(struct lvmm_vm *vm)
+{
+	int ret;
+
+	mutex_lock(&vm->lock);
+	if (vm->ioapic)
+		ret = -EEXIST;
+	else if (atomic_read(&vm->nr_vcpus))
+		ret = -EINVAL;
+	else
+		ret = lvmm_ioapic_create(vm);
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
+/* KVM_IRQ_LINE and KVM_IRQ_LINE_STATUS: GSI n is IOAPIC pin n. */
+static int lvmm_irq_line(struct lvmm_vm *vm, struct kvm_irq_level __user *u,
+			 bool status)
+{
+	struct kvm_irq_level irq;
+	int ret;
+
+	if (copy_from_user(&irq, u, sizeof(irq)))
+		return -EFAULT;
+	/* Pairs with the mutex that published vm->ioapic. */
+	if (!smp_load_acquire(&vm->ioapic))
+		return -ENXIO;
+	ret = lvmm_ioapic_set_irq(vm, irq.irq, irq.level);
+	if (!ret && status && put_user(1, &u->status))
+		return -EFAULT;
+	return ret;
 }
 
 static long lvmm_vm_ioctl(struct file *file, unsigned int cmd,
@@ -205,6 +248,14 @@ static long lvmm_vm_ioctl(struct file *file, unsigned int cmd,
 		return 0;
 	case KVM_CHECK_EXTENSION:
 		return lvmm_check_extension(arg);
+	case KVM_CREATE_IRQCHIP:
+		return lvmm_create_irqchip(vm);
+	case KVM_IRQ_LINE:
+	case KVM_IRQ_LINE_STATUS:
+		return lvmm_irq_line(vm, argp, cmd == KVM_IRQ_LINE_STATUS);
+	case KVM_GET_TSC_KHZ:
+		/* The guest's TSC runs at the host's rate: no scaling. */
+		return tsc_khz ? tsc_khz : -EIO;
 	case LVMM_SET_VM_NAME:
 		return lvmm_set_vm_name(vm, argp);
 	case LVMM_SET_SHARE_GROUP: {

@@ -46,14 +46,15 @@ static const unsigned long cmds[] = {
 	KVM_GET_VCPU_EVENTS, KVM_SET_VCPU_EVENTS, KVM_GET_MP_STATE,
 	KVM_SET_MP_STATE, KVM_GET_FPU, KVM_SET_FPU, KVM_GET_XSAVE,
 	KVM_GET_XSAVE2, KVM_SET_XSAVE, KVM_GET_XCRS, KVM_SET_XCRS,
-	LVMM_SET_SHARE_GROUP,
+	LVMM_SET_SHARE_GROUP, KVM_CREATE_IRQCHIP, KVM_IRQ_LINE,
+	KVM_IRQ_LINE_STATUS, KVM_GET_LAPIC, KVM_SET_LAPIC,
 	/* Not implemented: ENOTTY. */
-	KVM_CREATE_IRQCHIP, KVM_NMI, KVM_GET_DEBUGREGS, KVM_SET_GUEST_DEBUG,
+	KVM_NMI, KVM_GET_DEBUGREGS, KVM_SET_GUEST_DEBUG,
 };
 
 static const int allowed[] = {
 	EINVAL, EFAULT, ENOTTY, EEXIST, ENOENT, EBADF, E2BIG, EINTR, ENOMEM,
-	ENOSPC, EIO, EBUSY, EAGAIN, EMFILE, ENODEV, EPERM, EACCES,
+	ENOSPC, EIO, EBUSY, EAGAIN, EMFILE, ENODEV, EPERM, EACCES, ENXIO,
 };
 
 struct fuzz {
@@ -238,10 +239,14 @@ static void do_fork(struct __test_metadata *_metadata, struct fuzz *f)
 				fd = f->fds[k][i];
 				if (fd < 0)
 					continue;
-				if (ioctl(fd, k == VM ? KVM_CREATE_VCPU : KVM_GET_REGS,
-					  k == VM ? 0UL : (unsigned long)&regs) == 0 ||
-				    (errno != EIO && errno != ENOTTY))
+				long ret = ioctl(fd, k == VM ? KVM_CREATE_VCPU : KVM_GET_REGS,
+						 k == VM ? 0UL : (unsigned long)&regs);
+
+				if (ret == 0 || (errno != EIO && errno != ENOTTY)) {
+					dprintf(1, "# child: fd %d (kind %d): ioctl returned %ld, errno %d (%s)\n",
+					       fd, k, ret, errno, strerror(errno));
 					bad = 1;
+				}
 			}
 		}
 		_exit(bad);
@@ -250,7 +255,11 @@ static void do_fork(struct __test_metadata *_metadata, struct fuzz *f)
 		return;
 	waitpid(pid, &status, 0);
 	f->calls++;
-	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+	if (WIFSIGNALED(status)) {
+		f->bad++;
+		TH_LOG("call %ld: the forked child died of signal %d", f->calls,
+		       WTERMSIG(status));
+	} else if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		f->bad++;
 		TH_LOG("call %ld: a forked child could use the parent's VM", f->calls);
 	}

@@ -93,7 +93,6 @@ TEST(dangerous_msrs_raise_gp)
 	static const uint32_t msrs[] = {
 		0xc0010117,	/* VM_HSAVE_PA */
 		0xc0010114,	/* VM_CR */
-		0xc0010010,	/* SYSCFG */
 		0xc0010020,	/* microcode patch loader */
 		0x79,		/* IA32_BIOS_UPDT_TRIG */
 		0x3a,		/* IA32_FEATURE_CONTROL */
@@ -109,6 +108,10 @@ TEST(dangerous_msrs_raise_gp)
 		EXPECT_EQ(VEC_GP, msr_attack(msrs[i], 0, 0, NULL))
 			TH_LOG("rdmsr 0x%x", msrs[i]);
 	}
+	/* SYSCFG reads as 0 (Linux reads it at boot); writing it is #GP. */
+	EXPECT_EQ(VEC_GP, msr_attack(0xc0010010, 0x1000, 1, NULL));
+	EXPECT_EQ(256, msr_attack(0xc0010010, 0, 0, &efer));
+	EXPECT_EQ(0, efer);
 	/* EFER.SVME is lvmm's: setting it is #GP, reading never shows it. */
 	EXPECT_EQ(VEC_GP, msr_attack(0xc0000080, 0x1500, 1, NULL));
 	EXPECT_EQ(256, msr_attack(0xc0000080, 0, 0, &efer));

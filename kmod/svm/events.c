@@ -106,7 +106,8 @@ void svm_prepare_events(struct lvmm_vcpu *vcpu)
 		} else {
 			window = true;
 		}
-	} else if (READ_ONCE(vcpu->run->request_interrupt_window)) {
+	} else if (vcpu->lapic_window ||
+		   READ_ONCE(vcpu->run->request_interrupt_window)) {
 		window = true;
 	}
 	set_irq_window(vcpu, window);

@@ -56,9 +56,6 @@ int svm_get_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data)
 	case MSR_IA32_CR_PAT:
 		*data = save->g_pat;
 		break;
-	case MSR_IA32_APICBASE:
-		*data = sv->apic_base;
-		break;
 	case MSR_IA32_TSC:
 		*data = rdtsc() + sv->vmcb->control.tsc_offset;
 		break;
@@ -121,9 +118,6 @@ int svm_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data)
 	case MSR_IA32_CR_PAT:
 		save->g_pat = data;
 		svm_mark_dirty(sv, BIT(SVM_CLEAN_NPT));
-		break;
-	case MSR_IA32_APICBASE:
-		sv->apic_base = data;
 		break;
 	case MSR_IA32_TSC:
 		sv->vmcb->control.tsc_offset = data - rdtsc();

@@ -74,7 +74,6 @@ enum svm_clean_area {
  * @asid:            current ASID, valid on @asid_cpu in @asid_generation
  * @asid_cpu:        CPU the ASID belongs to, -1 for none
  * @asid_generation: generation of @asid_cpu the ASID is from
- * @apic_base:       MSR_IA32_APICBASE as the guest sees it
  * @dr:              guest DR0-DR3
  * @dr6:             guest DR6
  * @dr7:             guest DR7, never loaded into the VMCB
@@ -89,7 +88,6 @@ struct svm_vcpu {
 	u32 asid;
 	int asid_cpu;
 	u64 asid_generation;
-	u64 apic_base;
 	u64 dr[4];
 	u64 dr6;
 	u64 dr7;

@@ -112,8 +112,6 @@ static void svm_reset(struct lvmm_vcpu *vcpu)
 	save->cpl = 0;
 	sv->dr6 = 0xffff0ff0;
 	sv->dr7 = 0x400;
-	sv->apic_base = 0xfee00000 | MSR_IA32_APICBASE_ENABLE |
-			(vcpu->id == 0 ? MSR_IA32_APICBASE_BSP : 0);
 }
 
 int svm_vcpu_create(struct lvmm_vcpu *vcpu)
@@ -220,7 +218,7 @@ void svm_get_sregs(struct lvmm_vcpu *vcpu, struct kvm_sregs *sregs)
 	sregs->cr3 = save->cr3;
 	sregs->cr4 = save->cr4;
 	sregs->efer = save->efer & ~EFER_SVME;
-	sregs->apic_base = sv->apic_base;
+	sregs->apic_base = vcpu->apic_base;
 }
 
 /* Guest EFER bits lvmm lets the guest or the VMM set. */
@@ -261,7 +259,6 @@ int svm_set_sregs(struct lvmm_vcpu *vcpu, const struct kvm_sregs *sregs)
 	save->cr3 = sregs->cr3;
 	save->cr4 = sregs->cr4;
 	save->efer = efer | EFER_SVME;
-	sv->apic_base = sregs->apic_base;
 	svm_mark_dirty(sv, BIT(SVM_CLEAN_CR) | BIT(SVM_CLEAN_DT) |
 			   BIT(SVM_CLEAN_SEG) | BIT(SVM_CLEAN_CR2));
 	/* CPL is SS.DPL in protected mode, 0 in real mode, 3 in VM86. */

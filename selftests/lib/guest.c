@@ -156,6 +156,7 @@ static void guest_set_cpuid(struct vcpu *vcpu)
 }
 
 int guest_no_cpuid;
+int guest_irqchip;
 
 static void guest_setup_vcpu(struct guest *g, struct vcpu *vcpu)
 {
@@ -213,6 +214,8 @@ struct guest *guest_create(const char *device, enum guest_mode mode,
 		vmm_die("calloc");
 	g->mode = mode;
 	g->vm = vm_create(device);
+	if (guest_irqchip)
+		vmm_ioctl(g->vm->fd, KVM_CREATE_IRQCHIP, NULL);
 	g->mem = vm_add_memory(g->vm, 0, 0, GUEST_MEM_SIZE, backing);
 	memcpy(g->mem + GUEST_CODE, prog.code, prog.len);
 	g->vcpu = vcpu_create(g->vm, 0);

@@ -83,6 +83,8 @@ struct guest *guest_create_print64(const char *device, const char *s,
 void guest_setup_mmio16(struct guest *g);
 /* Set to leave the vCPU's CPUID at the device's default. */
 extern int guest_no_cpuid;
+/* Set to give new guests the in-kernel irqchip (KVM_CREATE_IRQCHIP). */
+extern int guest_irqchip;
 /* Run until HLT, SHUTDOWN or an error exit; returns the exit reason. */
 uint32_t guest_run(struct guest *g);
 /* One KVM_RUN: record the exit and answer it as guest_run() would. */

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The in-kernel IOAPIC of KVM_CREATE_IRQCHIP: 24 pins, driven by
+ * KVM_IRQ_LINE, programmed by the guest through IOREGSEL/IOWIN at
+ * 0xfec00000, delivering fixed or lowest-priority interrupts to the local
+ * APICs. A level-triggered pin stays "remote IRR" until the APIC's EOI for
+ * its vector, and is delivered again then if the line is still high.
+ *
+ * There is no 8259 PIC: KVM_IRQ_LINE's GSIs 0-23 are the IOAPIC's pins.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kvm.h>
+#include <linux/slab.h>
+#include <asm/apicdef.h>
+
+#include "lvmm.h"
+#include "lapic.h"
+
+#define IOAPIC_BASE		0xfec00000ULL
+#define IOAPIC_PINS		24
+#define IOAPIC_VERSION		(0x11 | ((IOAPIC_PINS - 1) << 16))
+#define IOREGSEL		0x00
+#define IOWIN			0x10
+#define REG_ID			0x00
+#define REG_VERSION		0x01
+#define REG_ARB			0x02
+#define REG_REDIR		0x10
+
+#define RTE_VECTOR		GENMASK_ULL(7, 0)
+#define RTE_MODE		GENMASK_ULL(10, 8)
+#define RTE_LOGICAL		BIT_ULL(11)
+#define RTE_REMOTE_IRR		BIT_ULL(14)
+#define RTE_LEVEL		BIT_ULL(15)
+#define RTE_MASKED		BIT_ULL(16)
+#define RTE_DEST_SHIFT		56
+/* What the guest may write: everything but delivery status and remote IRR. */
+#define RTE_WRITABLE		((GENMASK_ULL(13, 0) & ~BIT_ULL(12)) | RTE_LEVEL | \
+				 RTE_MASKED | GENMASK_ULL(63, 56))
+
+/**
+ * struct lvmm_ioapic - a VM's IOAPIC
+ * @lock:   protects every field; taken before any local APIC's lock
+ * @sel:    IOREGSEL
+ * @id:     the ID register
+ * @line:   the level of each pin's input, as KVM_IRQ_LINE last set it
+ * @rte:    the redirection table
+ */
+struct lvmm_ioapic {
+	spinlock_t lock;
+	u32 sel;
+	u32 id;
+	u32 line;
+	u64 rte[IOAPIC_PINS];
+};
+
+/* Send pin @pin's interrupt. Under io->lock. */
+static void deliver(struct lvmm_vm *vm, struct lvmm_ioapic *io, int pin)
+{
+	u64 rte = io->rte[pin];
+	u32 mode = (rte & RTE_MODE) >> 8;
+	u32 dest = rte >> RTE_DEST_SHIFT;
+	unsigned int i;
+
+	if (mode != (APIC_DM_FIXED >> 8) && mode != (APIC_DM_LOWEST >> 8)) {
+		pr_info_ratelimited("vm %u: IOAPIC pin %d: delivery mode %u not supported; dropped\n",
+				    vm->id, pin, mode);
+		return;
+	}
+	if (rte & RTE_LEVEL)
+		io->rte[pin] |= RTE_REMOTE_IRR;
+	for (i = 0; i < lvmm_max_vcpus; i++) {
+		/* Published with smp_store_release() in lvmm_create_vcpu(). */
+		struct lvmm_vcpu *t = smp_load_acquire(&vm->vcpus[i]);
+
+		if (!t || !lvmm_lapic_match(t, dest, rte & RTE_LOGICAL))
+			continue;
+		lvmm_lapic_deliver(t, rte & RTE_VECTOR, rte & RTE_LEVEL);
+		if (mode == (APIC_DM_LOWEST >> 8))
+			break;
+	}
+}
+
+/* Deliver @pin if its input asks for it now. Under io->lock. */
+static void service(struct lvmm_vm *vm, struct lvmm_ioapic *io, int pin)
+{
+	u64 rte = io->rte[pin];
+
+	if ((rte & RTE_MASKED) || !(io->line & BIT(pin)))
+		return;
+	if ((rte & RTE_LEVEL) && (rte & RTE_REMOTE_IRR))
+		return;
+	deliver(vm, io, pin);
+}
+
+/* KVM_IRQ_LINE. */
+int lvmm_ioapic_set_irq(struct lvmm_vm *vm, u32 pin, bool level)
+{
+	struct lvmm_ioapic *io = vm->ioapic;
+	bool rising;
+
+	if (!io)
+		return -ENXIO;
+	if (pin >= IOAPIC_PINS)
+		return -EINVAL;
+	spin_lock(&io->lock);
+	rising = level && !(io->line & BIT(pin));
+	if (level)
+		io->line |= BIT(pin);
+	else
+		io->line &= ~BIT(pin);
+	/* An edge pin fires on the rising edge only; a level pin while high. */
+	if (rising || (level && (io->rte[pin] & RTE_LEVEL)))
+		service(vm, io, pin);
+	spin_unlock(&io->lock);
+	return 0;
+}
+
+/* A local APIC ended level-triggered @vector. */
+void lvmm_ioapic_eoi(struct lvmm_vm *vm, u8 vector)
+{
+	struct lvmm_ioapic *io = vm->ioapic;
+	int pin;
+
+	if (!io)
+		return;
+	spin_lock(&io->lock);
+	for (pin = 0; pin < IOAPIC_PINS; pin++) {
+		u64 rte = io->rte[pin];
+
+		if ((rte & RTE_VECTOR) != vector || !(rte & RTE_REMOTE_IRR))
+			continue;
+		io->rte[pin] &= ~RTE_REMOTE_IRR;
+		service(vm, io, pin);
+	}
+	spin_unlock(&io->lock);
+}
+
+static u32 read_window(struct lvmm_ioapic *io)
+{
+	u32 sel = io->sel;
+
+	switch (sel) {
+	case REG_ID:
+		return io->id;
+	case REG_VERSION:
+		return IOAPIC_VERSION;
+	case REG_ARB:
+		return io->id;
+	}
+	if (sel >= REG_REDIR && sel < REG_REDIR + 2 * IOAPIC_PINS) {
+		u64 rte = io->rte[(sel - REG_REDIR) / 2];
+
+		return sel & 1 ? rte >> 32 : (u32)rte;
+	}
+	return 0xffffffff;
+}
+
+static void write_window(struct lvmm_vm *vm, struct lvmm_ioapic *io, u32 val)
+{
+	u32 sel = io->sel;
+	int pin;
+	u64 rte;
+
+	if (sel == REG_ID) {
+		io->id = val & GENMASK(27, 24);
+		return;
+	}
+	if (sel < REG_REDIR || sel >= REG_REDIR + 2 * IOAPIC_PINS)
+		return;
+	pin = (sel - REG_REDIR) / 2;
+	rte = io->rte[pin];
+	if (sel & 1)
+		rte = (rte & 0xffffffffULL) | ((u64)val << 32);
+	else
+		rte = (rte & ~0xffffffffULL) | val;
+	io->rte[pin] = (io->rte[pin] & ~RTE_WRITABLE) | (rte & RTE_WRITABLE);
+	/* Unmasking a level pin that is high delivers it. */
+	if (io->rte[pin] & RTE_LEVEL)
+		service(vm, io, pin);
+}
+
+bool lvmm_ioapic_mmio(struct lvmm_vm *vm, u64 gpa, unsigned int size,
+		      bool write, u64 *val)
+{
+	struct lvmm_ioapic *io = vm->ioapic;
+	u32 off = gpa - IOAPIC_BASE;
+
+	if (!io || gpa < IOAPIC_BASE || gpa >= IOAPIC_BASE + PAGE_SIZE)
+		return false;
+	spin_lock(&io->lock);
+	if (write) {
+		if (off == IOREGSEL)
+			io->sel = *val & 0xff;
+		else if (off == IOWIN && size == 4)
+			write_window(vm, io, *val);
+	} else {
+		*val = off == IOREGSEL ? io->sel : off == IOWIN ? read_window(io) : 0;
+	}
+	spin_unlock(&io->lock);
+	return true;
+}
+
+int lvmm_ioapic_create(struct lvmm_vm *vm)
+{
+	struct lvmm_ioapic *io;
+	int pin;
+
+	io = kzalloc(sizeof(*io), GFP_KERNEL_ACCOUNT);
+	if (!io)
+		return -ENOMEM;
+	spin_lock_init(&io->lock);
+	for (pin = 0; pin < IOAPIC_PINS; pin++)
+		io->rte[pin] = RTE_MASKED;
+	/* Pairs with smp_load_acquire() in lvmm_irq_line(). */
+	smp_store_release(&vm->ioapic, io);
+	return 0;
+}
+
+void lvmm_ioapic_destroy(struct lvmm_vm *vm)
+{
+	kfree(vm->ioapic);
+	vm->ioapic = NULL;
+}

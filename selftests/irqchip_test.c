@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The in-kernel irqchip (KVM_CREATE_IRQCHIP): the local APIC's timer in
+ * one-shot and periodic mode waking HLT in the kernel, TPR, self-IPIs by
+ * xAPIC MMIO and x2APIC MSR, an IPI between two vCPUs, the IOAPIC's edge
+ * and level pins through KVM_IRQ_LINE, KVM_GET_LAPIC, a signal ending a
+ * halt with the MP state kept, and the ioctls' rules. All of it runs the
+ * same on KVM ($LVMM_DEVICE=/dev/kvm), which is what keeps it honest.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "kselftest_harness.h"
+#include "guest.h"
+
+#define EXIT(r)	(0x10000 | (r))
+
+static struct guest *apic_guest(struct guest_prog prog)
+{
+	struct guest *g;
+
+	guest_irqchip = 1;
+	g = guest_create_with_idt(vmm_device(), prog);
+	guest_irqchip = 0;
+	return g;
+}
+
+/* One KVM_RUN of @vcpu: "port" for an OUT (its byte in *@data), else EXIT(). */
+static uint32_t next_on(struct vcpu *vcpu, uint8_t *data)
+{
+	struct kvm_run *run = vcpu->run;
+
+	vcpu_run(vcpu);
+	if (run->exit_reason == KVM_EXIT_IO) {
+		*data = *((uint8_t *)run + run->io.data_offset);
+		return run->io.port;
+	}
+	return EXIT(run->exit_reason);
+}
+
+static void irq_line(struct __test_metadata *_metadata, struct guest *g,
+		     uint32_t pin, uint32_t level)
+{
+	struct kvm_irq_level irq = { .irq = pin, .level = level };
+
+	ASSERT_EQ(0, ioctl(g->vm->fd, KVM_IRQ_LINE, &irq));
+}
+
+TEST(oneshot_timer_wakes_hlt)
+{
+	struct guest *g = apic_guest(GUEST_PROG(apic_oneshot));
+	uint8_t data;
+
+	ASSERT_EQ(0x80, next_on(g->vcpu, &data)) TH_LOG("no timer interrupt");
+	EXPECT_EQ(0x40, data);
+	EXPECT_EQ(0x81, next_on(g->vcpu, &data));
+	guest_destroy(g);
+}
+
+TEST(periodic_timer_ticks)
+{
+	struct guest *g = apic_guest(GUEST_PROG(apic_periodic));
+	uint8_t data;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0x80, next_on(g->vcpu, &data)) TH_LOG("tick %d", i);
+		EXPECT_EQ(0x41, data);
+	}
+	EXPECT_EQ(0x81, next_on(g->vcpu, &data));
+	guest_destroy(g);
+}
+
+TEST(tpr_and_x2apic_self_ipi)
+{
+	struct guest *g = apic_guest(GUEST_PROG(apic_tpr_x2apic));
+	struct kvm_lapic_state lapic;
+	uint8_t data;
+
+	/* TPR 0x60 holds vector 0x52 back until the guest lowers it. */
+	ASSERT_EQ(0x82, next_on(g->vcpu, &data)) TH_LOG("0x52 got past TPR 0x60");
+	ASSERT_EQ(0, ioctl(g->vcpu->fd, KVM_GET_LAPIC, &lapic));
+	EXPECT_EQ(0x60, *(uint32_t *)&lapic.regs[0x80]);
+	EXPECT_TRUE(*(uint32_t *)&lapic.regs[0x200 + 0x20] & (1u << (0x52 - 64)))
+		TH_LOG("0x52 not pending in IRR");
+	ASSERT_EQ(0x80, next_on(g->vcpu, &data));
+	EXPECT_EQ(0x52, data);
+	/* x2APIC: ID by MSR, self-IPI by SELF_IPI, EOI by MSR. */
+	ASSERT_EQ(0x84, next_on(g->vcpu, &data));
+	EXPECT_EQ(0, data);
+	ASSERT_EQ(0x80, next_on(g->vcpu, &data));
+	EXPECT_EQ(0x53, data);
+	EXPECT_EQ(0x81, next_on(g->vcpu, &data)) TH_LOG("x2APIC EOI faulted?");
+	guest_destroy(g);
+}
+
+TEST(ioapic_edge_and_level_pins)
+{
+	struct guest *g = apic_guest(GUEST_PROG(ioapic_pins));
+	uint8_t data;
+
+	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
+	irq_line(_metadata, g, 3, 1);
+	irq_line(_metadata, g, 3, 0);
+	ASSERT_EQ(0x80, next_on(g->vcpu, &data));
+	EXPECT_EQ(0x70, data);
+	ASSERT_EQ(0x84, next_on(g->vcpu, &data)) TH_LOG("edge pin fired twice?");
+	irq_line(_metadata, g, 4, 1);
+	ASSERT_EQ(0x80, next_on(g->vcpu, &data));
+	EXPECT_EQ(0x71, data);
+	/* EOI with the line still high: delivered again. */
+	ASSERT_EQ(0x80, next_on(g->vcpu, &data)) TH_LOG("level pin not re-sent");
+	EXPECT_EQ(0x71, data);
+	irq_line(_metadata, g, 4, 0);
+	EXPECT_EQ(0x85, next_on(g->vcpu, &data)) TH_LOG("level pin sent after low");
+	EXPECT_EQ(0x81, next_on(g->vcpu, &data));
+	guest_destroy(g);
+}
+
+struct waiter {
+	struct vcpu *vcpu;
+	uint32_t exits[2];
+	uint8_t data[2];
+};
+
+static void *run_receiver(void *arg)
+{
+	struct waiter *w = arg;
+	int i;
+
+	for (i = 0; i < 2; i++)
+		w->exits[i] = next_on(w->vcpu, &w->data[i]);
+	return NULL;
+}
+
+TEST(ipi_wakes_another_vcpu)
+{
+	struct guest *g = apic_guest(GUEST_PROG(apic_ipi));
+	struct kvm_mp_state runnable = { KVM_MP_STATE_RUNNABLE };
+	struct waiter w = { 0 };
+	struct kvm_regs regs;
+	pthread_t t;
+	uint8_t data;
+
+	w.vcpu = guest_add_vcpu(g, 1);
+	/* KVM holds an AP until INIT/SIPI, which lvmm does not model. */
+	ASSERT_EQ(0, ioctl(w.vcpu->fd, KVM_SET_MP_STATE, &runnable));
+	ASSERT_EQ(0, ioctl(w.vcpu->fd, KVM_GET_REGS, &regs));
+	regs.rax = 1;
+	regs.rbx = GUEST_AFTER_IDT;
+	ASSERT_EQ(0, ioctl(w.vcpu->fd, KVM_SET_REGS, &regs));
+	ASSERT_EQ(0x82, next_on(w.vcpu, &data)) TH_LOG("receiver did not check in");
+	/* The receiver halts in the kernel; the sender's IPI must wake it. */
+	ASSERT_EQ(0, pthread_create(&t, NULL, run_receiver, &w));
+	usleep(50000);
+	EXPECT_EQ(0x81, next_on(g->vcpu, &data)) TH_LOG("sender");
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	EXPECT_EQ(0x80, w.exits[0]);
+	EXPECT_EQ(0x60, w.data[0]);
+	EXPECT_EQ(0x81, w.exits[1]);
+	guest_destroy(g);
+}
+
+static void on_alarm(int sig)
+{
+}
+
+TEST(signal_ends_halt_and_keeps_mp_state)
+{
+	struct guest *g = apic_guest(GUEST_PROG(halt_forever));
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct itimerval t = { .it_value.tv_usec = 200000 };
+	struct kvm_mp_state mp;
+
+	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
+	ASSERT_EQ(0, setitimer(ITIMER_REAL, &t, NULL));
+	EXPECT_EQ(-1, ioctl(g->vcpu->fd, KVM_RUN, 0));
+	EXPECT_EQ(EINTR, errno);
+	EXPECT_EQ(KVM_EXIT_INTR, g->vcpu->run->exit_reason);
+	ASSERT_EQ(0, ioctl(g->vcpu->fd, KVM_GET_MP_STATE, &mp));
+	EXPECT_EQ(KVM_MP_STATE_HALTED, mp.mp_state);
+	/* Made runnable, it goes on past the HLT. */
+	mp.mp_state = KVM_MP_STATE_RUNNABLE;
+	ASSERT_EQ(0, ioctl(g->vcpu->fd, KVM_SET_MP_STATE, &mp));
+	EXPECT_EQ(0x81, next_on(g->vcpu, (uint8_t *)&mp));
+	guest_destroy(g);
+}
+
+TEST(irqchip_ioctl_rules)
+{
+	struct guest *plain = guest_create_with_idt(vmm_device(),
+						    GUEST_PROG(halt_forever));
+	struct guest *g = apic_guest(GUEST_PROG(halt_forever));
+	struct kvm_irq_level line = { .irq = 3, .level = 1 };
+	struct kvm_interrupt irq = { .irq = 0x30 };
+	struct kvm_lapic_state lapic;
+
+	/* Without it: no IRQ line, no APIC state. */
+	EXPECT_EQ(-1, ioctl(plain->vm->fd, KVM_IRQ_LINE, &line));
+	EXPECT_EQ(ENXIO, errno);
+	EXPECT_EQ(-1, ioctl(plain->vcpu->fd, KVM_GET_LAPIC, &lapic));
+	EXPECT_EQ(EINVAL, errno);
+	/* Only before the first vCPU, and once. */
+	EXPECT_EQ(-1, ioctl(plain->vm->fd, KVM_CREATE_IRQCHIP, NULL));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(g->vm->fd, KVM_CREATE_IRQCHIP, NULL));
+	EXPECT_EQ(EEXIST, errno);
+	/* With it, interrupts come through the APIC, not KVM_INTERRUPT. */
+	EXPECT_EQ(-1, ioctl(g->vcpu->fd, KVM_INTERRUPT, &irq));
+	EXPECT_EQ(ENXIO, errno);
+	ASSERT_EQ(0, ioctl(g->vcpu->fd, KVM_GET_LAPIC, &lapic));
+	EXPECT_EQ(0, *(uint32_t *)&lapic.regs[0x20]) TH_LOG("APIC ID of vCPU 0");
+	EXPECT_EQ(0x14, *(uint32_t *)&lapic.regs[0x30] & 0xff) TH_LOG("version");
+	EXPECT_EQ(1, ioctl(g->vm->fd, KVM_CHECK_EXTENSION, KVM_CAP_IRQCHIP));
+	guest_destroy(plain);
+	guest_destroy(g);
+}
+
+TEST_HARNESS_MAIN

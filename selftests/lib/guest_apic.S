@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Guest programs for the in-kernel irqchip (irqchip_test.c). Each runs
+ * after intr64 (guest_code.S), whose interrupt stubs OUT the vector to port
+ * 0x80 and return without an EOI: the programs EOI themselves. Checkpoints
+ * are OUTs to port 0x82 and up; "done" is an OUT to port 0x81, after which
+ * the test does not run the vCPU again (a CLI; HLT would sleep in the
+ * kernel for good).
+ */
+	.intel_syntax noprefix
+	.section .rodata, "a"
+	.code64
+
+#define GUEST(name) .globl name##_start, name##_end; name##_start:
+#define END(name) name##_end:
+
+#define APIC		0xfee00000
+#define APIC_TPR	0x80
+#define APIC_EOI	0xb0
+#define APIC_SPIV	0xf0
+#define APIC_ICR	0x300
+#define APIC_ICR2	0x310
+#define APIC_LVTT	0x320
+#define APIC_LVT0	0x350
+#define APIC_TMICT	0x380
+#define APIC_TDCR	0x3e0
+#define IOAPIC		0xfec00000
+
+/* Software-enable the APIC (spurious vector 0xff); RDI = its base. */
+#define APIC_ON		mov rdi, APIC; mov dword ptr [rdi + APIC_SPIV], 0x1ff
+
+/* One-shot timer, vector 0x40, after 1 ms; HLT until it fires. */
+GUEST(apic_oneshot)
+	APIC_ON
+	mov	dword ptr [rdi + APIC_TDCR], 0xb		/* divide by 1 */
+	mov	dword ptr [rdi + APIC_LVTT], 0x40
+	mov	dword ptr [rdi + APIC_TMICT], 1000000
+	sti
+	hlt
+	cli
+	mov	dword ptr [rdi + APIC_EOI], 0
+	out	0x81, al
+	hlt
+END(apic_oneshot)
+
+/* Periodic timer, vector 0x41, every 0.5 ms: three ticks, then masked. */
+GUEST(apic_periodic)
+	APIC_ON
+	mov	dword ptr [rdi + APIC_TDCR], 0xb
+	mov	dword ptr [rdi + APIC_LVTT], 0x20041		/* periodic */
+	mov	dword ptr [rdi + APIC_TMICT], 500000
+	mov	ecx, 3
+1:	sti
+	hlt
+	cli
+	mov	dword ptr [rdi + APIC_EOI], 0
+	dec	ecx
+	jnz	1b
+	mov	dword ptr [rdi + APIC_LVTT], 0x10041		/* masked */
+	out	0x81, al
+	hlt
+END(apic_periodic)
+
+/*
+ * TPR 0x60 holds back a self-IPI of vector 0x52 (class 5) until it drops:
+ * checkpoint 0x82 comes before the interrupt. Then the same with x2APIC
+ * MSRs: ID to port 0x84, self-IPI 0x53 through SELF_IPI, EOI by MSR.
+ */
+GUEST(apic_tpr_x2apic)
+	APIC_ON
+	mov	dword ptr [rdi + APIC_TPR], 0x60
+	sti
+	mov	dword ptr [rdi + APIC_ICR], 0x40052	/* self, fixed, 0x52 */
+	nop
+	out	0x82, al
+	mov	dword ptr [rdi + APIC_TPR], 0
+	nop
+	mov	dword ptr [rdi + APIC_EOI], 0
+	cli
+	mov	ecx, 0x1b				/* IA32_APIC_BASE */
+	rdmsr
+	or	eax, 0xc00				/* enable + x2APIC */
+	wrmsr
+	mov	ecx, 0x802				/* x2APIC ID */
+	rdmsr
+	out	0x84, al
+	sti
+	mov	ecx, 0x83f				/* SELF_IPI */
+	mov	eax, 0x53
+	xor	edx, edx
+	wrmsr
+	nop
+	cli
+	mov	ecx, 0x80b				/* EOI */
+	xor	eax, eax
+	wrmsr
+	out	0x81, al
+	hlt
+END(apic_tpr_x2apic)
+
+/*
+ * IOAPIC: pin 3 edge to vector 0x70, pin 4 level to vector 0x71, both to
+ * APIC ID 0. Checkpoint 0x82 with interrupts about to be on: the test
+ * pulses pin 3. Checkpoint 0x84: the test raises pin 4, which arrives,
+ * and arrives again after its EOI while the line is still high; the
+ * test lowers it then. Checkpoint 0x85 after the second EOI.
+ */
+GUEST(ioapic_pins)
+	APIC_ON
+	mov	dword ptr [rdi + APIC_LVT0], 0x10000	/* KVM: no 8259 on LINT0 */
+	mov	rsi, IOAPIC
+	mov	dword ptr [rsi], 0x16			/* pin 3, low half */
+	mov	dword ptr [rsi + 0x10], 0x70
+	mov	dword ptr [rsi], 0x17			/* high half: APIC 0 */
+	mov	dword ptr [rsi + 0x10], 0
+	mov	dword ptr [rsi], 0x18			/* pin 4 */
+	mov	dword ptr [rsi + 0x10], 0x8071		/* level */
+	mov	dword ptr [rsi], 0x19
+	mov	dword ptr [rsi + 0x10], 0
+	cli
+	out	0x82, al
+	sti
+	hlt
+	cli
+	mov	dword ptr [rdi + APIC_EOI], 0
+	out	0x84, al
+	sti
+	hlt
+	mov	dword ptr [rdi + APIC_EOI], 0
+	nop
+	cli
+	mov	dword ptr [rdi + APIC_EOI], 0
+	out	0x85, al
+	out	0x81, al
+	hlt
+END(ioapic_pins)
+
+/*
+ * Two vCPUs. The receiver (RAX = 1) enables its APIC, checks in on port
+ * 0x82 with interrupts off, then waits in STI; HLT. The sender (RAX = 0)
+ * sends vector 0x60 to APIC ID 1 and reports on port 0x81.
+ */
+GUEST(apic_ipi)
+	APIC_ON
+	test	eax, eax
+	jz	1f
+	cli
+	out	0x82, al
+	sti
+	hlt
+	cli
+	mov	dword ptr [rdi + APIC_EOI], 0
+	out	0x81, al
+	hlt
+1:	mov	dword ptr [rdi + APIC_ICR2], 0x01000000
+	mov	dword ptr [rdi + APIC_ICR], 0x60	/* physical, fixed */
+	out	0x81, al
+	hlt
+END(apic_ipi)
+
+/* Interrupts off, HLT: only a signal gets KVM_RUN back. */
+GUEST(halt_forever)
+	cli
+	hlt
+	out	0x81, al
+	hlt
+END(halt_forever)
+	.section .note.GNU-stack,"",@progbits
