@@ -70,7 +70,7 @@ TEST(periodic_timer_ticks)
 		ASSERT_EQ(0x80, next_on(g->vcpu, &data)) TH_LOG("tick %d", i);
 		EXPECT_EQ(0x41, data);
 	}
-	EXPECT_EQ(0x81, next_on(g->vcpu, &data));
+	EXPECT_EQ(0x81, next_on(g->vcpu, &data)) TH_LOG("then vector 0x%x", data);
 	guest_destroy(g);
 }
 
