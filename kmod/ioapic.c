@@ -47,7 +47,7 @@
  * @rte:    the redirection table
  */
 struct lvmm_ioapic {
-	spinlock_t lock;
+	spinlock_t lock;	/* all of the struct; before any lapic->lock */
 	u32 sel;
 	u32 id;
 	u32 line;

@@ -42,9 +42,9 @@
 
 #define ICR_SHORTHAND		(3 << 18)
 #define LVT_TIMER_MODE		(3 << 17)
-#define LVT_TIMER_ONESHOT	(0 << 17)
-#define LVT_TIMER_PERIODIC	(1 << 17)
-#define LVT_TIMER_TSCDEADLINE	(2 << 17)
+#define LVT_TIMER_ONESHOT	0
+#define LVT_TIMER_PERIODIC	BIT(17)
+#define LVT_TIMER_TSCDEADLINE	BIT(18)
 
 static u32 *reg(struct lvmm_lapic *a, u32 off)
 {

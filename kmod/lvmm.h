@@ -324,6 +324,15 @@ void lvmm_filter_cpuid(struct kvm_cpuid_entry2 *e);
 bool lvmm_xcr0_valid(u64 xcr0);
 extern u64 lvmm_host_xcr0;
 
+/* MTRR MSRs, by number (the kernel's names are CamelCase). */
+#define LVMM_MSR_MTRR_CAP		0x0fe
+#define LVMM_MSR_MTRR_FIX64K		0x250
+#define LVMM_MSR_MTRR_FIX16K_80000	0x258
+#define LVMM_MSR_MTRR_FIX16K_A0000	0x259
+#define LVMM_MSR_MTRR_FIX4K_FIRST	0x268
+#define LVMM_MSR_MTRR_FIX4K_LAST	0x26f
+#define LVMM_MSR_MTRR_DEF_TYPE		0x2ff
+
 /* msr_state.c */
 void lvmm_msr_state_reset(struct lvmm_vcpu *vcpu);
 int lvmm_get_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data);

@@ -42,15 +42,15 @@ static bool mtrr_fixed_valid(u64 data)
 static int mtrr_fixed_index(u32 index)
 {
 	switch (index) {
-	case MSR_MTRRfix64K_00000:
+	case LVMM_MSR_MTRR_FIX64K:
 		return 0;
-	case MSR_MTRRfix16K_80000:
+	case LVMM_MSR_MTRR_FIX16K_80000:
 		return 1;
-	case MSR_MTRRfix16K_A0000:
+	case LVMM_MSR_MTRR_FIX16K_A0000:
 		return 2;
 	}
-	if (index >= MSR_MTRRfix4K_C0000 && index <= MSR_MTRRfix4K_F8000)
-		return 3 + index - MSR_MTRRfix4K_C0000;
+	if (index >= LVMM_MSR_MTRR_FIX4K_FIRST && index <= LVMM_MSR_MTRR_FIX4K_LAST)
+		return 3 + index - LVMM_MSR_MTRR_FIX4K_FIRST;
 	return -1;
 }
 
@@ -85,10 +85,10 @@ int lvmm_get_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data)
 	case MSR_IA32_APICBASE:
 		*data = vcpu->apic_base;
 		return 0;
-	case MSR_MTRRcap:
+	case LVMM_MSR_MTRR_CAP:
 		*data = MTRR_CAP_VCNT | MTRR_CAP_FIX | MTRR_CAP_WC;
 		return 0;
-	case MSR_MTRRdefType:
+	case LVMM_MSR_MTRR_DEF_TYPE:
 		*data = m->mtrr_def_type;
 		return 0;
 	case MSR_IA32_MISC_ENABLE:
@@ -139,9 +139,9 @@ int lvmm_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data, bool host)
 	switch (index) {
 	case MSR_IA32_APICBASE:
 		return lvmm_set_apic_base(vcpu, data, host);
-	case MSR_MTRRcap:
+	case LVMM_MSR_MTRR_CAP:
 		return host ? 0 : -EINVAL;
-	case MSR_MTRRdefType:
+	case LVMM_MSR_MTRR_DEF_TYPE:
 		if ((data & ~MTRR_DEF_TYPE_VALID) || !mtrr_type_valid(data & 0xff))
 			return -EINVAL;
 		m->mtrr_def_type = data;

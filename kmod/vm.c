@@ -256,6 +256,13 @@ static long lvmm_vm_ioctl(struct file *file, unsigned int cmd,
 	case KVM_GET_TSC_KHZ:
 		/* The guest's TSC runs at the host's rate: no scaling. */
 		return tsc_khz ? tsc_khz : -EIO;
+	case KVM_SET_NR_MMU_PAGES:
+		/*
+		 * A shadow-paging budget in KVM. lvmm only has nested page
+		 * tables, allocated as the guest touches memory and charged
+		 * to its cgroup: a valid size is accepted and changes nothing.
+		 */
+		return arg < 64 ? -EINVAL : 0;
 	case LVMM_SET_VM_NAME:
 		return lvmm_set_vm_name(vm, argp);
 	case LVMM_SET_SHARE_GROUP: {
