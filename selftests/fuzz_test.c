@@ -253,7 +253,14 @@ static void do_fork(struct __test_metadata *_metadata, struct fuzz *f)
 	}
 	if (pid < 0)
 		return;
-	waitpid(pid, &status, 0);
+	/*
+	 * The 2 ms ITIMER_REAL armed for a KVM_RUN may still be running: its
+	 * SIGALRM (no SA_RESTART) must not cut the wait short, or the status
+	 * read would be garbage.
+	 */
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return;
 	f->calls++;
 	if (WIFSIGNALED(status)) {
 		f->bad++;
