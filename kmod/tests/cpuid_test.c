@@ -25,12 +25,14 @@ static void leaf1(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0x0800, e.ebx & 0xffff);
 	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(5));		/* VMX */
 	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(3));		/* MONITOR */
-	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(21));		/* x2APIC */
+	/* The in-kernel APIC's: offered; a vCPU without one never sees them. */
+	KUNIT_EXPECT_TRUE(test, e.ecx & BIT(21));		/* x2APIC */
+	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(24));		/* TSC deadline */
 	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(27));		/* OSXSAVE */
 	KUNIT_EXPECT_TRUE(test, e.ecx & BIT(31));		/* hypervisor */
 	KUNIT_EXPECT_TRUE(test, e.ecx & BIT(26));		/* XSAVE kept */
 	KUNIT_EXPECT_TRUE(test, e.ecx & BIT(0));		/* SSE3 kept */
-	KUNIT_EXPECT_FALSE(test, e.edx & BIT(9));		/* APIC */
+	KUNIT_EXPECT_TRUE(test, e.edx & BIT(9));		/* APIC */
 	KUNIT_EXPECT_TRUE(test, e.edx & BIT(0));		/* FPU kept */
 }
 
