@@ -6,6 +6,7 @@
  * memory type from the host's page tables, MISC_ENABLE, and the AMD HWCR,
  * SYSCFG and patch-level MSRs that Linux guests read at boot.
  */
+#include <asm/apicdef.h>
 #include <asm/msr-index.h>
 
 #include "lvmm.h"
