@@ -643,6 +643,15 @@ int lvmm_lapic_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data, bool host)
 	return lapic_write(vcpu, off, data, data >> 32);
 }
 
+/* x2APIC mode: the ID is the vCPU id, the LDR derived from it. Under a->lock. */
+static void set_x2apic_ids(struct lvmm_lapic *a)
+{
+	u32 id = a->vcpu->id;
+
+	*reg(a, APIC_ID) = id;
+	*reg(a, APIC_LDR) = ((id >> 4) << 16) | BIT(id & 0xf);
+}
+
 /*
  * IA32_APIC_BASE: base, global enable and x2APIC mode. As on hardware,
  * x2APIC needs the enable bit, and leaving x2APIC mode for xAPIC without
@@ -672,8 +681,7 @@ int lvmm_set_apic_base(struct lvmm_vcpu *vcpu, u64 data, bool host)
 		raw_spin_unlock_irqrestore(&a->lock, flags);
 	} else if ((data ^ old) & X2APIC_ENABLE && (data & X2APIC_ENABLE)) {
 		raw_spin_lock_irqsave(&a->lock, flags);
-		*reg(a, APIC_ID) = vcpu->id;
-		*reg(a, APIC_LDR) = ((vcpu->id >> 4) << 16) | BIT(vcpu->id & 0xf);
+		set_x2apic_ids(a);
 		raw_spin_unlock_irqrestore(&a->lock, flags);
 	}
 	set_bit(LVMM_REQ_EVENT, &vcpu->requests);
@@ -702,10 +710,8 @@ int lvmm_lapic_set_state(struct lvmm_vcpu *vcpu, const struct kvm_lapic_state *s
 	memcpy(a->regs, s->regs, sizeof(a->regs));
 	*reg(a, APIC_LVR) = LAPIC_VERSION | (LAPIC_MAX_LVT << 16);
 	*reg(a, APIC_TMCCT) = 0;
-	if (x2apic_mode(vcpu)) {
-		*reg(a, APIC_ID) = vcpu->id;
-		*reg(a, APIC_LDR) = ((vcpu->id >> 4) << 16) | BIT(vcpu->id & 0xf);
-	}
+	if (x2apic_mode(vcpu))
+		set_x2apic_ids(a);
 	raw_spin_unlock_irqrestore(&a->lock, flags);
 	timer_restart(a);
 	set_bit(LVMM_REQ_EVENT, &vcpu->requests);
