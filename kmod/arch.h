@@ -42,6 +42,7 @@ enum lvmm_exit_reason {
 	LVMM_EXIT_XSETBV,
 	LVMM_EXIT_SKIP,		/* an instruction to ignore (INVD) */
 	LVMM_EXIT_HYPERCALL,	/* VMMCALL */
+	LVMM_EXIT_UD,		/* the guest's #UD: maybe a VMCALL to patch */
 	LVMM_EXIT_SHUTDOWN,
 	LVMM_EXIT_FAIL_ENTRY,
 	LVMM_EXIT_UNKNOWN,

@@ -265,6 +265,29 @@ int lvmm_get_supported_cpuid(struct kvm_cpuid2 __user *u)
 	return 0;
 }
 
+/*
+ * Once a vCPU has run, the guest may have acted on what it saw (features,
+ * MAXPHYADDR): KVM_SET_CPUID2 may then only repeat the same table, as in KVM.
+ */
+static bool same_table(struct lvmm_vcpu *vcpu,
+		       const struct kvm_cpuid_entry2 *e, u32 n)
+{
+	u32 i;
+
+	if (n != vcpu->nr_cpuid)
+		return false;
+	for (i = 0; i < n; i++) {
+		const struct kvm_cpuid_entry2 *o = &vcpu->cpuid[i];
+
+		if (e[i].function != o->function || e[i].index != o->index ||
+		    e[i].flags != o->flags || e[i].eax != o->eax ||
+		    e[i].ebx != o->ebx || e[i].ecx != o->ecx ||
+		    e[i].edx != o->edx)
+			return false;
+	}
+	return true;
+}
+
 int lvmm_set_cpuid2(struct lvmm_vcpu *vcpu, struct kvm_cpuid2 __user *u)
 {
 	struct kvm_cpuid_entry2 *entries;
@@ -277,6 +300,10 @@ int lvmm_set_cpuid2(struct lvmm_vcpu *vcpu, struct kvm_cpuid2 __user *u)
 	entries = memdup_array_user(u->entries, hdr.nent, sizeof(*entries));
 	if (IS_ERR(entries))
 		return PTR_ERR(entries);
+	if (vcpu->ran && !same_table(vcpu, entries, hdr.nent)) {
+		kfree(entries);
+		return -EINVAL;
+	}
 	memcpy(vcpu->cpuid, entries, hdr.nent * sizeof(*entries));
 	vcpu->nr_cpuid = hdr.nent;
 	kfree(entries);
@@ -303,8 +330,8 @@ int lvmm_get_cpuid2(struct lvmm_vcpu *vcpu, struct kvm_cpuid2 __user *u)
 	return 0;
 }
 
-static struct kvm_cpuid_entry2 *find_entry(struct lvmm_vcpu *vcpu, u32 f,
-					   u32 index)
+struct kvm_cpuid_entry2 *lvmm_cpuid_entry(struct lvmm_vcpu *vcpu, u32 f,
+					  u32 index)
 {
 	int i;
 
@@ -323,7 +350,7 @@ static struct kvm_cpuid_entry2 *find_entry(struct lvmm_vcpu *vcpu, u32 f,
 void lvmm_emulate_cpuid(struct lvmm_vcpu *vcpu)
 {
 	u32 f = vcpu->gpr[RAX], index = vcpu->gpr[RCX];
-	struct kvm_cpuid_entry2 *e = find_entry(vcpu, f, index);
+	struct kvm_cpuid_entry2 *e = lvmm_cpuid_entry(vcpu, f, index);
 	u32 eax = 0, ebx = 0, ecx = 0, edx = 0;
 
 	if (e) {

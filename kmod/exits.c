@@ -237,7 +237,7 @@ static int complete_pio(struct lvmm_vcpu *vcpu)
 {
 	struct lvmm_pio *pio = &vcpu->pio;
 	u8 *data = (u8 *)vcpu->run + PAGE_SIZE;
-	s64 bytes = (s64)pio->count * pio->size;
+	s64 bytes;
 
 	if (!pio->string) {
 		if (pio->in) {
@@ -250,8 +250,20 @@ static int complete_pio(struct lvmm_vcpu *vcpu)
 		return 0;
 	}
 
+	/*
+	 * A VMM that lowered RCX during the exit gets only that many done;
+	 * one that raised it gets the rest when the instruction runs again.
+	 */
+	if (pio->rep)
+		pio->count = min_t(u64, pio->count,
+				   masked(vcpu->gpr[RCX], pio->addr_size));
+	if (!pio->count) {
+		lvmm_set_rip(vcpu, pio->next_rip);
+		return 0;
+	}
 	if (pio->in && string_copy(vcpu, RDI, data, true))
 		return -EFAULT;
+	bytes = (s64)pio->count * pio->size;
 	if (vcpu->rflags & X86_EFLAGS_DF)
 		bytes = -bytes;
 	add_masked(&vcpu->gpr[pio->in ? RDI : RSI], bytes, pio->addr_size);
@@ -418,6 +430,8 @@ int lvmm_handle_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 		return lvmm_emulate_wrmsr(vcpu, exit);
 	case LVMM_EXIT_XSETBV:
 		return handle_xsetbv(vcpu, exit);
+	case LVMM_EXIT_UD:
+		return lvmm_handle_ud(vcpu);
 	case LVMM_EXIT_SKIP:
 		return lvmm_skip(vcpu, exit, op_invd, sizeof(op_invd));
 	case LVMM_EXIT_HYPERCALL:

@@ -210,16 +210,24 @@ void lvmm_set_rip(struct lvmm_vcpu *vcpu, u64 rip)
 }
 
 /* Read up to @len instruction bytes at CS:RIP; returns how many. */
-int lvmm_fetch_insn(struct lvmm_vcpu *vcpu, u8 *bytes, unsigned int len)
+/* The linear address of the instruction at CS:RIP. */
+u64 lvmm_rip_linear(struct lvmm_vcpu *vcpu)
 {
 	struct lvmm_cpu_state st;
 	u64 linear;
-	unsigned int got = 0;
 
 	lvmm_arch->get_state(vcpu, &st);
 	linear = st.seg_base[LVMM_CS] + (vcpu->rip & lvmm_rip_mask(st.mode));
 	if (st.mode != LVMM_MODE_LONG64)
 		linear &= 0xffffffffULL;
+	return linear;
+}
+
+int lvmm_fetch_insn(struct lvmm_vcpu *vcpu, u8 *bytes, unsigned int len)
+{
+	u64 linear = lvmm_rip_linear(vcpu);
+	unsigned int got = 0;
+
 	/* Page by page: the instruction may end right before an unmapped page. */
 	while (got < len) {
 		unsigned int n = min_t(unsigned int, len - got,

@@ -657,18 +657,29 @@ static void set_x2apic_ids(struct lvmm_lapic *a)
  * x2APIC needs the enable bit, and leaving x2APIC mode for xAPIC without
  * disabling first faults; disabling resets the APIC's registers.
  */
+/*
+ * x2APIC needs the APIC enabled; a guest may leave x2APIC mode only by
+ * disabling the APIC (the VMM may restore any valid state).
+ */
+bool lvmm_apic_base_valid(struct lvmm_vcpu *vcpu, u64 data, bool host)
+{
+	u64 old = vcpu->apic_base;
+
+	if (data & APIC_BASE_RESERVED)
+		return false;
+	if ((data & X2APIC_ENABLE) && !(data & MSR_IA32_APICBASE_ENABLE))
+		return false;
+	return host || !(old & X2APIC_ENABLE) ||
+	       !(data & MSR_IA32_APICBASE_ENABLE) || (data & X2APIC_ENABLE);
+}
+
 int lvmm_set_apic_base(struct lvmm_vcpu *vcpu, u64 data, bool host)
 {
 	struct lvmm_lapic *a = vcpu->lapic;
 	u64 old = vcpu->apic_base;
 	unsigned long flags;
 
-	if (data & APIC_BASE_RESERVED)
-		return -EINVAL;
-	if ((data & X2APIC_ENABLE) && !(data & MSR_IA32_APICBASE_ENABLE))
-		return -EINVAL;
-	if (!host && (old & X2APIC_ENABLE) && (data & MSR_IA32_APICBASE_ENABLE) &&
-	    !(data & X2APIC_ENABLE))
+	if (!lvmm_apic_base_valid(vcpu, data, host))
 		return -EINVAL;
 	vcpu->apic_base = data;
 	if (!a || old == data)

@@ -55,6 +55,7 @@ bool lvmm_lapic_mmio(struct lvmm_vcpu *vcpu, u64 gpa, unsigned int size,
 int lvmm_lapic_get_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data);
 int lvmm_lapic_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data,
 		       bool host);
+bool lvmm_apic_base_valid(struct lvmm_vcpu *vcpu, u64 data, bool host);
 int lvmm_set_apic_base(struct lvmm_vcpu *vcpu, u64 data, bool host);
 
 /* Delivery from the IOAPIC: a fixed interrupt, edge or level. */

@@ -139,6 +139,7 @@ struct lvmm_vm {
 	struct list_head share_link;	/* in the members; lvmm_share_lock */
 
 	struct lvmm_ioapic *ioapic;	/* KVM_CREATE_IRQCHIP; set under @lock */
+	u64 disabled_quirks;		/* KVM_X86_QUIRK_*; set under @lock */
 
 	struct lvmm_vm_stats stats;
 	struct kobject *kobj;
@@ -232,6 +233,7 @@ struct lvmm_vcpu {
 
 	struct kvm_cpuid_entry2 *cpuid;	/* LVMM_MAX_CPUID entries */
 	int nr_cpuid;
+	bool ran;			/* KVM_RUN was called: CPUID is fixed */
 
 	/*
 	 * An external interrupt not yet delivered: from KVM_INTERRUPT, or
@@ -272,6 +274,9 @@ struct lvmm_vcpu {
 /* GPR numbers, in the order of the x86 ModRM encoding. */
 enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
 	R8, R9, R10, R11, R12, R13, R14, R15 };
+
+/* The KVM quirks lvmm has, which KVM_CAP_DISABLE_QUIRKS2 can turn off. */
+#define LVMM_QUIRKS	KVM_X86_QUIRK_FIX_HYPERCALL_INSN
 
 /* main.c */
 int lvmm_sysfs_init(void);
@@ -321,6 +326,12 @@ int lvmm_set_cpuid2(struct lvmm_vcpu *vcpu, struct kvm_cpuid2 __user *u);
 int lvmm_get_cpuid2(struct lvmm_vcpu *vcpu, struct kvm_cpuid2 __user *u);
 void lvmm_emulate_cpuid(struct lvmm_vcpu *vcpu);
 void lvmm_filter_cpuid(struct kvm_cpuid_entry2 *e);
+struct kvm_cpuid_entry2 *lvmm_cpuid_entry(struct lvmm_vcpu *vcpu, u32 f,
+					  u32 index);
+
+/* sregs.c */
+u64 lvmm_cr4_allowed(struct lvmm_vcpu *vcpu);
+int lvmm_check_sregs(struct lvmm_vcpu *vcpu, const struct kvm_sregs *s);
 bool lvmm_xcr0_valid(u64 xcr0);
 extern u64 lvmm_host_xcr0;
 
@@ -357,6 +368,7 @@ int lvmm_set_xcrs(struct lvmm_vcpu *vcpu, struct kvm_xcrs __user *u);
 
 /* hypercall.c */
 int lvmm_handle_hypercall(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
+int lvmm_handle_ud(struct lvmm_vcpu *vcpu);
 int lvmm_complete_hypercall(struct lvmm_vcpu *vcpu);
 
 /* guest_access.c: guest virtual memory, through the guest's page tables */
@@ -375,6 +387,7 @@ int lvmm_decode_mmio(const u8 *bytes, unsigned int avail, int mode,
 int lvmm_skip_prefixes(const u8 *bytes, unsigned int avail, int mode);
 bool lvmm_is_legacy_prefix(u8 b);
 int lvmm_fetch_insn(struct lvmm_vcpu *vcpu, u8 *bytes, unsigned int len);
+u64 lvmm_rip_linear(struct lvmm_vcpu *vcpu);
 int lvmm_skip_insn(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit,
 		   const u8 *opcode, unsigned int oplen);
 

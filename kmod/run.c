@@ -81,13 +81,17 @@ int lvmm_vcpu_run(struct lvmm_vcpu *vcpu)
 	int ret;
 
 	run->flags = 0;
+	vcpu->ran = true;
 	ret = lvmm_complete_userspace_exit(vcpu);
 	if (ret < 0)
 		return ret;
-	if (READ_ONCE(run->immediate_exit__unsafe)) {
-		run->exit_reason = KVM_EXIT_INTR;
+	/*
+	 * Only finishes the last exit (a VMM's way to complete port I/O
+	 * before saving state). exit_reason stays what the VMM last saw, as
+	 * in KVM: its selftests read the exit again after this call.
+	 */
+	if (READ_ONCE(run->immediate_exit__unsafe))
 		return -EINTR;
-	}
 
 	fpu_swap_kvm_fpstate(&vcpu->fpu, true);
 	for (;;) {

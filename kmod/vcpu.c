@@ -187,7 +187,9 @@ static long lvmm_vcpu_ioctl(struct file *file, unsigned int cmd,
 		ret = PTR_ERR_OR_ZERO(sregs);
 		if (ret)
 			break;
-		ret = lvmm_arch->set_sregs(vcpu, sregs);
+		ret = lvmm_check_sregs(vcpu, sregs);
+		if (!ret)
+			ret = lvmm_arch->set_sregs(vcpu, sregs);
 		if (!ret)
 			ret = lvmm_set_apic_base(vcpu, sregs->apic_base, true);
 		kfree(sregs);

@@ -143,9 +143,36 @@ int lvmm_check_extension(long ext)
 		return lvmm_max_slots;
 	case KVM_CAP_VM_TYPES:
 		return BIT(KVM_X86_DEFAULT_VM);
+	case KVM_CAP_ENABLE_CAP_VM:
+		return 1;
+	case KVM_CAP_DISABLE_QUIRKS2:
+		return LVMM_QUIRKS;
 	default:
 		return 0;
 	}
+}
+
+/*
+ * KVM_ENABLE_CAP on a VM. Only KVM_CAP_DISABLE_QUIRKS2, for the one KVM
+ * quirk lvmm has: patching VMCALL (hypercall.c). Bits for quirks lvmm does
+ * not have are refused, as KVM refuses bits it does not know.
+ */
+static int lvmm_vm_enable_cap(struct lvmm_vm *vm, struct kvm_enable_cap __user *u)
+{
+	struct kvm_enable_cap cap;
+
+	if (copy_from_user(&cap, u, sizeof(cap)))
+		return -EFAULT;
+	if (cap.flags)
+		return -EINVAL;
+	if (cap.cap != KVM_CAP_DISABLE_QUIRKS2)
+		return -EINVAL;
+	if (cap.args[0] & ~LVMM_QUIRKS)
+		return -EINVAL;
+	mutex_lock(&vm->lock);
+	WRITE_ONCE(vm->disabled_quirks, vm->disabled_quirks | cap.args[0]);
+	mutex_unlock(&vm->lock);
+	return 0;
 }
 
 /* Names are for people and sysfs: a short, plain, NUL-terminated word. */
@@ -250,6 +277,8 @@ static long lvmm_vm_ioctl(struct file *file, unsigned int cmd,
 		return lvmm_check_extension(arg);
 	case KVM_CREATE_IRQCHIP:
 		return lvmm_create_irqchip(vm);
+	case KVM_ENABLE_CAP:
+		return lvmm_vm_enable_cap(vm, argp);
 	case KVM_IRQ_LINE:
 	case KVM_IRQ_LINE_STATUS:
 		return lvmm_irq_line(vm, argp, cmd == KVM_IRQ_LINE_STATUS);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vCPU state beyond registers: MSRs through KVM_GET/SET_MSRS and the MSR
- * index list, the TSC frequency, and the hypercall ABI of
- * Documentation/hypercalls.rst.
+ * index list, the TSC frequency, the hypercall ABI of
+ * Documentation/hypercalls.rst, and what KVM_SET_SREGS and KVM_SET_CPUID2
+ * refuse.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -117,6 +118,71 @@ static uint64_t hypercall(struct guest *g, uint64_t nr, uint32_t *exit_reason)
 	return regs.rax;
 }
 
+/*
+ * VMCALL on AMD: patched to VMMCALL in guest memory and run (the guest's
+ * KVM_HC_SCHED_YIELD returns 0), unless the VMM disabled the quirk; then
+ * the guest gets #UD, which with no IDT ends in a shutdown.
+ */
+static uint32_t run_vmcall(int disable_quirk, uint8_t insn[3], uint64_t *rax)
+{
+	struct guest *g = guest_create(vmm_device(), MODE_LONG64,
+				       GUEST_PROG(vmcall64), BACKING_DEFAULT);
+	struct kvm_enable_cap cap = {
+		.cap = KVM_CAP_DISABLE_QUIRKS2,
+		.args[0] = KVM_X86_QUIRK_FIX_HYPERCALL_INSN,
+	};
+	struct kvm_regs regs;
+	uint32_t reason;
+
+	if (disable_quirk)
+		vmm_ioctl(g->vm->fd, KVM_ENABLE_CAP, &cap);
+	guest_get_regs(g, &regs);
+	regs.rax = KVM_HC_SCHED_YIELD;
+	regs.rbx = 0;
+	guest_set_regs(g, &regs);
+	vcpu_run(g->vcpu);
+	reason = g->vcpu->run->exit_reason;
+	guest_get_regs(g, &regs);
+	*rax = regs.rax;
+	memcpy(insn, g->mem + GUEST_CODE, 3);
+	guest_destroy(g);
+	return reason;
+}
+
+static int enable_quirks2(uint64_t bits)
+{
+	struct guest *g = guest_create(vmm_device(), MODE_LONG64,
+				       GUEST_PROG(vmcall64), BACKING_DEFAULT);
+	struct kvm_enable_cap cap = {
+		.cap = KVM_CAP_DISABLE_QUIRKS2, .args[0] = bits,
+	};
+	int ret = ioctl(g->vm->fd, KVM_ENABLE_CAP, &cap) ? -errno : 0;
+
+	guest_destroy(g);
+	return ret;
+}
+
+TEST(vmcall_is_patched_unless_the_quirk_is_disabled)
+{
+	static const uint8_t vmcall[3] = { 0x0f, 0x01, 0xc1 };
+	static const uint8_t vmmcall[3] = { 0x0f, 0x01, 0xd9 };
+	int fd = vmm_open(vmm_device());
+	uint8_t insn[3];
+	uint64_t rax;
+
+	ASSERT_TRUE(ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_DISABLE_QUIRKS2) &
+		    KVM_X86_QUIRK_FIX_HYPERCALL_INSN);
+	close(fd);
+	EXPECT_EQ(-EINVAL, enable_quirks2(1ull << 62)) TH_LOG("unknown quirk");
+
+	EXPECT_EQ(KVM_EXIT_HLT, run_vmcall(0, insn, &rax));
+	EXPECT_EQ(0, rax) TH_LOG("KVM_HC_SCHED_YIELD returned %ld", (long)rax);
+	EXPECT_EQ(0, memcmp(insn, vmmcall, 3)) TH_LOG("not patched");
+
+	EXPECT_EQ(KVM_EXIT_SHUTDOWN, run_vmcall(1, insn, &rax));
+	EXPECT_EQ(0, memcmp(insn, vmcall, 3)) TH_LOG("patched all the same");
+}
+
 TEST(hypercall_abi)
 {
 	struct guest *g;
@@ -151,6 +217,99 @@ TEST(hypercall_abi)
 	guest_get_regs(g, &regs);
 	EXPECT_EQ(0xfeedf00d, regs.rax);
 	EXPECT_EQ(22, regs.rcx) TH_LOG("arguments are not clobbered");
+	guest_destroy(g);
+}
+
+struct cpuid_table {
+	struct kvm_cpuid2 hdr;
+	struct kvm_cpuid_entry2 e[100];
+};
+
+static struct kvm_cpuid_entry2 *cpuid_leaf(struct cpuid_table *t,
+					   uint32_t function)
+{
+	uint32_t i;
+
+	for (i = 0; i < t->hdr.nent; i++)
+		if (t->e[i].function == function && !t->e[i].index)
+			return &t->e[i];
+	return NULL;
+}
+
+#define CR0_NW		(1ull << 29)
+#define CR0_CD		(1ull << 30)
+#define CR4_FSGSBASE	(1ull << 16)
+#define CPUID7_EBX_FSGSBASE	(1u << 0)
+
+/*
+ * KVM_SET_SREGS refuses CR4 bits the vCPU's CPUID does not offer, CR0 bits
+ * the architecture forbids and an x2APIC-without-APIC base, each time
+ * changing nothing.
+ */
+TEST(set_sregs_checks_cr0_cr4_and_apic_base)
+{
+	struct guest *g = guest_create_print64(vmm_device(), "a",
+					       BACKING_DEFAULT);
+	struct cpuid_table t = { .hdr.nent = 100 };
+	struct kvm_cpuid_entry2 *leaf7;
+	struct kvm_sregs orig, s, now;
+	int fd = g->vcpu->fd;
+	uint32_t has_fsgsbase;
+
+	ASSERT_EQ(0, ioctl(fd, KVM_GET_CPUID2, &t));
+	leaf7 = cpuid_leaf(&t, 7);
+	ASSERT_NE(NULL, leaf7);
+	has_fsgsbase = leaf7->ebx & CPUID7_EBX_FSGSBASE;
+	leaf7->ebx &= ~CPUID7_EBX_FSGSBASE;
+	ASSERT_EQ(0, ioctl(fd, KVM_SET_CPUID2, &t));
+	ASSERT_EQ(0, ioctl(fd, KVM_GET_SREGS, &orig));
+	ASSERT_EQ(0, orig.cr4 & CR4_FSGSBASE);
+
+	s = orig;
+	s.cr4 |= CR4_FSGSBASE;
+	EXPECT_EQ(-1, ioctl(fd, KVM_SET_SREGS, &s)) TH_LOG("CPUID lacks FSGSBASE");
+	EXPECT_EQ(EINVAL, errno);
+	s = orig;
+	s.cr0 |= 1ull << 32;
+	EXPECT_EQ(-1, ioctl(fd, KVM_SET_SREGS, &s)) TH_LOG("CR0 bit 32");
+	s = orig;
+	s.cr0 = (s.cr0 | CR0_NW) & ~CR0_CD;
+	EXPECT_EQ(-1, ioctl(fd, KVM_SET_SREGS, &s)) TH_LOG("NW without CD");
+	s = orig;
+	s.apic_base = 1 << 10;
+	EXPECT_EQ(-1, ioctl(fd, KVM_SET_SREGS, &s)) TH_LOG("x2APIC, APIC off");
+	ASSERT_EQ(0, ioctl(fd, KVM_GET_SREGS, &now));
+	EXPECT_EQ(0, memcmp(&orig, &now, sizeof(now))) TH_LOG("sregs changed");
+
+	if (has_fsgsbase) {
+		leaf7->ebx |= CPUID7_EBX_FSGSBASE;
+		ASSERT_EQ(0, ioctl(fd, KVM_SET_CPUID2, &t));
+		s = orig;
+		s.cr4 |= CR4_FSGSBASE;
+		EXPECT_EQ(0, ioctl(fd, KVM_SET_SREGS, &s)) TH_LOG("CPUID has it");
+		ASSERT_EQ(0, ioctl(fd, KVM_GET_SREGS, &now));
+		EXPECT_EQ(s.cr4, now.cr4);
+	}
+	guest_destroy(g);
+}
+
+/* After KVM_RUN, KVM_SET_CPUID2 may repeat the table but not change it. */
+TEST(cpuid_is_fixed_once_the_vcpu_ran)
+{
+	struct guest *g = guest_create_print64(vmm_device(), "a",
+					       BACKING_DEFAULT);
+	struct cpuid_table t = { .hdr.nent = 100 };
+	struct kvm_cpuid_entry2 *leaf7;
+	int fd = g->vcpu->fd;
+
+	ASSERT_EQ(KVM_EXIT_IO, guest_step(g));
+	ASSERT_EQ(0, ioctl(fd, KVM_GET_CPUID2, &t));
+	EXPECT_EQ(0, ioctl(fd, KVM_SET_CPUID2, &t)) TH_LOG("the same table");
+	leaf7 = cpuid_leaf(&t, 7);
+	ASSERT_NE(NULL, leaf7);
+	leaf7->ebx--;
+	EXPECT_EQ(-1, ioctl(fd, KVM_SET_CPUID2, &t)) TH_LOG("a changed table");
+	EXPECT_EQ(EINVAL, errno);
 	guest_destroy(g);
 }
 

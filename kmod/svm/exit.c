@@ -109,6 +109,11 @@ static void exit_reflect(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	exit_as(exit, LVMM_EXIT_NONE);
 }
 
+static void exit_ud_fault(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
+{
+	exit_as(exit, LVMM_EXIT_UD);
+}
+
 static void exit_fail_entry(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 {
 	exit_as(exit, LVMM_EXIT_FAIL_ENTRY);
@@ -117,6 +122,7 @@ static void exit_fail_entry(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 static const svm_exit_fn svm_exit_handlers[] = {
 	[SVM_EXIT_EXCP_BASE + X86_TRAP_DB]	= exit_reflect,
 	[SVM_EXIT_EXCP_BASE + X86_TRAP_AC]	= exit_reflect,
+	[SVM_EXIT_EXCP_BASE + X86_TRAP_UD]	= exit_ud_fault,
 	[SVM_EXIT_INTR]				= exit_intr,
 	[SVM_EXIT_NMI]				= exit_intr,
 	[SVM_EXIT_SMI]				= exit_intr,

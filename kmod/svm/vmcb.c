@@ -72,9 +72,13 @@ static void svm_init_intercepts(struct vmcb *vmcb)
 
 	for (i = 0; i < ARRAY_SIZE(intercepts); i++)
 		set_intercept(vmcb, intercepts[i]);
-	/* #DB and #AC: a guest must not hold the CPU in an exception loop. */
+	/*
+	 * #DB and #AC: a guest must not hold the CPU in an exception loop.
+	 * #UD: the core patches VMCALL, which Intel-built guests use.
+	 */
 	vmcb->control.intercepts[INTERCEPT_EXCEPTION] = BIT(X86_TRAP_DB) |
-							BIT(X86_TRAP_AC);
+							BIT(X86_TRAP_AC) |
+							BIT(X86_TRAP_UD);
 	/* Debug registers are the host's; the guest gets shadows. */
 	vmcb->control.intercepts[INTERCEPT_DR] = 0x00ff00ff;
 }

@@ -293,6 +293,15 @@ GUEST(hypercall64)
 END(hypercall64)
 	.section .note.GNU-stack,"",@progbits
 
+/* The same with VMCALL, Intel's instruction, for the patching quirk. */
+	.section .rodata, "a"
+	.code64
+GUEST(vmcall64)
+	vmcall
+	hlt
+END(vmcall64)
+	.section .note.GNU-stack,"",@progbits
+
 /* RAX = XMM0's low quadword; XMM1's low quadword = RBX. */
 	.section .rodata, "a"
 	.code64
