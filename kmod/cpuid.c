@@ -251,12 +251,9 @@ int lvmm_get_supported_cpuid(struct kvm_cpuid2 __user *u)
 
 	if (copy_from_user(&hdr, u, sizeof(hdr)))
 		return -EFAULT;
-	if (hdr.nent < nr_default_cpuid) {
-		hdr.nent = nr_default_cpuid;
-		if (copy_to_user(u, &hdr, sizeof(hdr)))
-			return -EFAULT;
+	/* As KVM: too small a buffer is E2BIG, and nent stays as it was. */
+	if (hdr.nent < nr_default_cpuid)
 		return -E2BIG;
-	}
 	hdr.nent = nr_default_cpuid;
 	if (copy_to_user(u, &hdr, sizeof(hdr)) ||
 	    copy_to_user(u->entries, default_cpuid,
@@ -316,12 +313,8 @@ int lvmm_get_cpuid2(struct lvmm_vcpu *vcpu, struct kvm_cpuid2 __user *u)
 
 	if (copy_from_user(&hdr, u, sizeof(hdr)))
 		return -EFAULT;
-	if (hdr.nent < vcpu->nr_cpuid) {
-		hdr.nent = vcpu->nr_cpuid;
-		if (copy_to_user(u, &hdr, sizeof(hdr)))
-			return -EFAULT;
+	if (hdr.nent < vcpu->nr_cpuid)
 		return -E2BIG;
-	}
 	hdr.nent = vcpu->nr_cpuid;
 	if (copy_to_user(u, &hdr, sizeof(hdr)) ||
 	    copy_to_user(u->entries, vcpu->cpuid,

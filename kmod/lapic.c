@@ -41,6 +41,9 @@
 				   GENMASK_ULL(51, 12)))
 
 #define ICR_SHORTHAND		(3 << 18)
+/* ICR bits the x2APIC faults on: 31:20, 17:16 and 13 (busy, 12, is not). */
+#define X2APIC_ICR_RESERVED	(GENMASK_ULL(31, 20) | GENMASK_ULL(17, 16) | \
+				 BIT_ULL(13))
 #define LVT_TIMER_MODE		(3 << 17)
 #define LVT_TIMER_ONESHOT	0
 #define LVT_TIMER_PERIODIC	BIT(17)
@@ -638,6 +641,8 @@ int lvmm_lapic_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data, bool host)
 	/* Reserved bits fault; EOI and SELF_IPI take only what they use. */
 	if (off != APIC_ICR && (data >> 32))
 		return -EINVAL;
+	if (off == APIC_ICR && (data & X2APIC_ICR_RESERVED))
+		return -EINVAL;
 	if (off == APIC_EOI && data && !host)
 		return -EINVAL;
 	return lapic_write(vcpu, off, data, data >> 32);
@@ -652,11 +657,6 @@ static void set_x2apic_ids(struct lvmm_lapic *a)
 	*reg(a, APIC_LDR) = ((id >> 4) << 16) | BIT(id & 0xf);
 }
 
-/*
- * IA32_APIC_BASE: base, global enable and x2APIC mode. As on hardware,
- * x2APIC needs the enable bit, and leaving x2APIC mode for xAPIC without
- * disabling first faults; disabling resets the APIC's registers.
- */
 /*
  * x2APIC needs the APIC enabled; a guest may leave x2APIC mode only by
  * disabling the APIC (the VMM may restore any valid state).
@@ -673,6 +673,11 @@ bool lvmm_apic_base_valid(struct lvmm_vcpu *vcpu, u64 data, bool host)
 	       !(data & MSR_IA32_APICBASE_ENABLE) || (data & X2APIC_ENABLE);
 }
 
+/*
+ * IA32_APIC_BASE: base, global enable and x2APIC mode. Disabling resets the
+ * APIC's registers; entering x2APIC mode fixes the ID and LDR, and leaving
+ * it for xAPIC puts the ID back in xAPIC form.
+ */
 int lvmm_set_apic_base(struct lvmm_vcpu *vcpu, u64 data, bool host)
 {
 	struct lvmm_lapic *a = vcpu->lapic;
@@ -690,13 +695,27 @@ int lvmm_set_apic_base(struct lvmm_vcpu *vcpu, u64 data, bool host)
 		raw_spin_lock_irqsave(&a->lock, flags);
 		reset_regs(a);
 		raw_spin_unlock_irqrestore(&a->lock, flags);
-	} else if ((data ^ old) & X2APIC_ENABLE && (data & X2APIC_ENABLE)) {
+	} else if ((data ^ old) & X2APIC_ENABLE) {
 		raw_spin_lock_irqsave(&a->lock, flags);
-		set_x2apic_ids(a);
+		if (data & X2APIC_ENABLE)
+			set_x2apic_ids(a);
+		else	/* only the VMM can do this: KVM's ABI */
+			*reg(a, APIC_ID) = vcpu->id << 24;
 		raw_spin_unlock_irqrestore(&a->lock, flags);
 	}
 	set_bit(LVMM_REQ_EVENT, &vcpu->requests);
 	return 0;
+}
+
+/*
+ * KVM_GET/SET_LAPIC show an x2APIC-mode ID as the xAPIC would hold it (in
+ * bits 31:24) unless the VMM enabled KVM_X2APIC_API_USE_32BIT_IDS, as KVM
+ * does. The x2APIC ID is read-only: a set ignores it, or, in the 32-bit
+ * format, refuses one that is not the vCPU's.
+ */
+static bool x2apic_32bit_ids(struct lvmm_vcpu *vcpu)
+{
+	return READ_ONCE(vcpu->vm->x2apic_api) & KVM_X2APIC_API_USE_32BIT_IDS;
 }
 
 void lvmm_lapic_get_state(struct lvmm_vcpu *vcpu, struct kvm_lapic_state *s)
@@ -709,6 +728,8 @@ void lvmm_lapic_get_state(struct lvmm_vcpu *vcpu, struct kvm_lapic_state *s)
 	memcpy(s->regs, a->regs, sizeof(s->regs));
 	*(u32 *)(s->regs + APIC_TMCCT) = timer_current_count(a);
 	raw_spin_unlock_irqrestore(&a->lock, flags);
+	if (x2apic_mode(vcpu) && !x2apic_32bit_ids(vcpu))
+		*(u32 *)(s->regs + APIC_ID) <<= 24;
 }
 
 int lvmm_lapic_set_state(struct lvmm_vcpu *vcpu, const struct kvm_lapic_state *s)
@@ -716,6 +737,9 @@ int lvmm_lapic_set_state(struct lvmm_vcpu *vcpu, const struct kvm_lapic_state *s
 	struct lvmm_lapic *a = vcpu->lapic;
 	unsigned long flags;
 
+	if (x2apic_mode(vcpu) && x2apic_32bit_ids(vcpu) &&
+	    *(u32 *)(s->regs + APIC_ID) != vcpu->id)
+		return -EINVAL;
 	hrtimer_cancel(&a->timer);
 	raw_spin_lock_irqsave(&a->lock, flags);
 	memcpy(a->regs, s->regs, sizeof(a->regs));

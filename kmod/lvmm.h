@@ -140,6 +140,7 @@ struct lvmm_vm {
 
 	struct lvmm_ioapic *ioapic;	/* KVM_CREATE_IRQCHIP; set under @lock */
 	u64 disabled_quirks;		/* KVM_X86_QUIRK_*; set under @lock */
+	u64 x2apic_api;			/* KVM_X2APIC_API_*; set under @lock */
 
 	struct lvmm_vm_stats stats;
 	struct kobject *kobj;

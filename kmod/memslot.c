@@ -195,6 +195,39 @@ static int lvmm_create_slot(struct lvmm_vm *vm,
 	return 0;
 }
 
+/*
+ * An existing slot may change its flags, or move (KVM's KVM_MR_MOVE) to
+ * another guest-physical place with the same size and backing. A gmem slot
+ * cannot move: its file finds the slot's frames for merges, as in KVM, where
+ * private memory slots are immutable. Under vm->lock. The mappings are
+ * removed and remade, from the new place and flags, on the next fault; a
+ * vCPU touching the range meanwhile sees MMIO, as on KVM.
+ */
+static int lvmm_change_slot(struct lvmm_vm *vm, struct lvmm_slot *slot,
+			    const struct kvm_userspace_memory_region2 *mem)
+{
+	u64 gfn = mem->guest_phys_addr >> PAGE_SHIFT;
+
+	if (slot->npages != mem->memory_size >> PAGE_SHIFT ||
+	    ((slot->flags ^ mem->flags) & KVM_MEM_GUEST_MEMFD) ||
+	    (!slot->gmem && slot->hva != mem->userspace_addr))
+		return -EINVAL;
+	if (gfn != slot->base_gfn) {
+		if (slot->gmem)
+			return -EINVAL;
+		if (lvmm_overlaps(vm, gfn, slot->npages, slot->id))
+			return -EEXIST;
+	} else if (slot->flags == mem->flags) {
+		return 0;
+	}
+	down_write(&vm->slots_lock);
+	lvmm_unmap_slot(vm, slot);
+	slot->base_gfn = gfn;
+	slot->flags = mem->flags;
+	up_write(&vm->slots_lock);
+	return 0;
+}
+
 int lvmm_set_memory_region(struct lvmm_vm *vm,
 			   const struct kvm_userspace_memory_region2 *mem)
 {
@@ -213,19 +246,7 @@ int lvmm_set_memory_region(struct lvmm_vm *vm,
 		else
 			ret = -EINVAL;
 	} else if (old) {
-		/* Only the flags of a slot may change; not where it is. */
-		if (old->base_gfn != mem->guest_phys_addr >> PAGE_SHIFT ||
-		    old->npages != mem->memory_size >> PAGE_SHIFT ||
-		    ((old->flags ^ mem->flags) & KVM_MEM_GUEST_MEMFD) ||
-		    (!old->gmem && old->hva != mem->userspace_addr)) {
-			ret = -EINVAL;
-		} else if (old->flags != mem->flags) {
-			/* Mappings are remade, with the new flags, on fault. */
-			down_write(&vm->slots_lock);
-			old->flags = mem->flags;
-			lvmm_unmap_slot(vm, old);
-			up_write(&vm->slots_lock);
-		}
+		ret = lvmm_change_slot(vm, old, mem);
 	} else {
 		ret = lvmm_create_slot(vm, mem);
 	}

@@ -147,30 +147,44 @@ int lvmm_check_extension(long ext)
 		return 1;
 	case KVM_CAP_DISABLE_QUIRKS2:
 		return LVMM_QUIRKS;
+	case KVM_CAP_X2APIC_API:
+		return KVM_X2APIC_API_USE_32BIT_IDS;
 	default:
 		return 0;
 	}
 }
 
 /*
- * KVM_ENABLE_CAP on a VM. Only KVM_CAP_DISABLE_QUIRKS2, for the one KVM
- * quirk lvmm has: patching VMCALL (hypercall.c). Bits for quirks lvmm does
- * not have are refused, as KVM refuses bits it does not know.
+ * KVM_ENABLE_CAP on a VM:
+ * - KVM_CAP_DISABLE_QUIRKS2, for the one KVM quirk lvmm has: patching
+ *   VMCALL (hypercall.c);
+ * - KVM_CAP_X2APIC_API with USE_32BIT_IDS: the x2APIC ID format of
+ *   KVM_GET/SET_LAPIC (lapic.c).
+ * Bits lvmm does not have are refused, as KVM refuses bits it does not know.
  */
 static int lvmm_vm_enable_cap(struct lvmm_vm *vm, struct kvm_enable_cap __user *u)
 {
 	struct kvm_enable_cap cap;
+	u64 *field;
 
 	if (copy_from_user(&cap, u, sizeof(cap)))
 		return -EFAULT;
 	if (cap.flags)
 		return -EINVAL;
-	if (cap.cap != KVM_CAP_DISABLE_QUIRKS2)
+	switch (cap.cap) {
+	case KVM_CAP_DISABLE_QUIRKS2:
+		field = &vm->disabled_quirks;
+		break;
+	case KVM_CAP_X2APIC_API:
+		field = &vm->x2apic_api;
+		break;
+	default:
 		return -EINVAL;
-	if (cap.args[0] & ~LVMM_QUIRKS)
+	}
+	if (cap.args[0] & ~(u64)lvmm_check_extension(cap.cap))
 		return -EINVAL;
 	mutex_lock(&vm->lock);
-	WRITE_ONCE(vm->disabled_quirks, vm->disabled_quirks | cap.args[0]);
+	WRITE_ONCE(*field, *field | cap.args[0]);
 	mutex_unlock(&vm->lock);
 	return 0;
 }

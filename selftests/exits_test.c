@@ -117,6 +117,7 @@ TEST(supported_cpuid_has_no_svm_or_vmx)
 
 	EXPECT_EQ(-1, ioctl(fd, KVM_GET_SUPPORTED_CPUID, &small));
 	EXPECT_EQ(E2BIG, errno);
+	EXPECT_EQ(1, small.nent) TH_LOG("nent changed on E2BIG, as KVM does not");
 	ASSERT_EQ(0, ioctl(fd, KVM_GET_SUPPORTED_CPUID, &t));
 	for (i = 0; i < t.hdr.nent; i++) {
 		if (t.e[i].function == 1) {

@@ -219,4 +219,66 @@ TEST(irqchip_ioctl_rules)
 	guest_destroy(g);
 }
 
+static int set_msr(struct vcpu *vcpu, uint32_t index, uint64_t value)
+{
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry e;
+	} m = { .hdr.nmsrs = 1, .e = { .index = index, .data = value } };
+
+	return ioctl(vcpu->fd, KVM_SET_MSRS, &m);
+}
+
+static uint64_t get_msr(struct vcpu *vcpu, uint32_t index)
+{
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry e;
+	} m = { .hdr.nmsrs = 1, .e = { .index = index } };
+
+	if (ioctl(vcpu->fd, KVM_GET_MSRS, &m) != 1)
+		vmm_die("KVM_GET_MSRS 0x%x", index);
+	return m.e.data;
+}
+
+/*
+ * In x2APIC mode KVM_GET_LAPIC shows the ID in bits 31:24 unless the VMM
+ * asked for KVM_X2APIC_API_USE_32BIT_IDS; then a set with another ID is
+ * refused. The x2APIC ICR faults on its reserved bits (the busy bit aside)
+ * and reads back whole.
+ */
+TEST(x2apic_id_format_and_icr)
+{
+	struct guest *g = apic_guest(GUEST_PROG(halt_forever));
+	struct vcpu *v = guest_add_vcpu(g, 3);
+	struct kvm_enable_cap cap = {
+		.cap = KVM_CAP_X2APIC_API,
+		.args[0] = KVM_X2APIC_API_USE_32BIT_IDS,
+	};
+	const uint64_t icr = 3ull << 32 | 0x4041;	/* fixed, vector 0x41 */
+	struct kvm_lapic_state lapic;
+	uint32_t *id = (uint32_t *)&lapic.regs[0x20];
+
+	ASSERT_EQ(1, set_msr(v, 0x1b, 0xfee00000 | 0xc00));	/* EN, EXTD */
+	ASSERT_EQ(0, ioctl(v->fd, KVM_GET_LAPIC, &lapic));
+	EXPECT_EQ(3u << 24, *id);
+	ASSERT_EQ(0, ioctl(g->vm->fd, KVM_ENABLE_CAP, &cap));
+	ASSERT_EQ(0, ioctl(v->fd, KVM_GET_LAPIC, &lapic));
+	EXPECT_EQ(3, *id);
+	*id = 5;
+	EXPECT_EQ(-1, ioctl(v->fd, KVM_SET_LAPIC, &lapic)) TH_LOG("x2APIC ID 5");
+	EXPECT_EQ(EINVAL, errno);
+
+	EXPECT_EQ(0, set_msr(v, 0x830, 0xa5a5a5a5a5a5a0a5ull)) TH_LOG("reserved");
+	EXPECT_EQ(0, set_msr(v, 0x830, icr | 1u << 13)) TH_LOG("bit 13");
+	EXPECT_EQ(1, set_msr(v, 0x830, icr | 1u << 12)) TH_LOG("busy is not");
+	EXPECT_EQ(icr, get_msr(v, 0x830));
+
+	/* The VMM may go back to xAPIC mode: the ID takes xAPIC form. */
+	ASSERT_EQ(1, set_msr(v, 0x1b, 0xfee00000 | 0x800));
+	ASSERT_EQ(0, ioctl(v->fd, KVM_GET_LAPIC, &lapic));
+	EXPECT_EQ(3u << 24, *id);
+	guest_destroy(g);
+}
+
 TEST_HARNESS_MAIN

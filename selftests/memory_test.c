@@ -105,7 +105,7 @@ TEST(slot_rules)
 	EXPECT_EQ(EINVAL, set_region(vm, 100000, 0, 0x200000, 0x1000, hva));
 	/* Oversized: more pages than a slot may have. */
 	EXPECT_EQ(EINVAL, set_region(vm, 2, 0, 0, 1ULL << 44, hva));
-	/* A slot's place cannot change; only deleting frees it. */
+	/* A slot's size cannot change; only deleting frees it. */
 	EXPECT_EQ(EINVAL, set_region(vm, 0, 0, 0x100000, 0x80000, hva));
 	EXPECT_EQ(EINVAL, set_region(vm, 5, 0, 0x300000, 0, 0));
 	/* Size 0 deletes; the slot number and the range are free again. */
@@ -145,6 +145,58 @@ TEST(deleted_slot_becomes_mmio)
 	EXPECT_EQ(KVM_EXIT_MMIO, g->vcpu->run->exit_reason);
 	EXPECT_EQ(0x40000000, g->vcpu->run->mmio.phys_addr);
 	EXPECT_FALSE(g->vcpu->run->mmio.is_write);
+	guest_destroy(g);
+}
+
+/*
+ * A slot moved to another guest-physical place (same size and memory)
+ * keeps its contents there; its old range is MMIO. KVM's KVM_MR_MOVE.
+ */
+TEST(moved_slot_keeps_its_memory)
+{
+	struct guest *g = guest_create(vmm_device(), MODE_LONG64,
+				       GUEST_PROG(memory64), BACKING_DEFAULT);
+	uint8_t *extra = vm_add_memory(g->vm, 1, 0x40000000, 0x10000,
+				       BACKING_ANON);
+	struct kvm_userspace_memory_region2 move = {
+		.slot = 1, .guest_phys_addr = 0x40100000,
+		.memory_size = 0x10000, .userspace_addr = (uintptr_t)extra,
+	};
+	struct kvm_regs regs;
+
+	memset(extra, 3, 0x10000);
+	guest_get_regs(g, &regs);
+	regs.rsi = 0x40000000;
+	regs.rdi = 0x40008000;
+	regs.rcx = 16;
+	guest_set_regs(g, &regs);
+	ASSERT_EQ(KVM_EXIT_HLT, guest_run(g));	/* maps the old place */
+
+	ASSERT_EQ(0, ioctl(g->vm->fd, KVM_SET_USER_MEMORY_REGION2, &move));
+	extra[0x100] = 7;
+	regs.rip = GUEST_CODE;
+	regs.rsi = 0x40100100;
+	regs.rdi = 0x40100200;
+	regs.rcx = 16;
+	guest_set_regs(g, &regs);
+	ASSERT_EQ(KVM_EXIT_HLT, guest_run(g));
+	guest_get_regs(g, &regs);
+	EXPECT_EQ(7 + 15 * 3, regs.rax);
+	EXPECT_EQ(0xab, extra[0x200]) TH_LOG("the guest's write went elsewhere");
+
+	regs.rip = GUEST_CODE;
+	regs.rsi = 0x40000000;
+	regs.rcx = 16;
+	guest_set_regs(g, &regs);
+	vcpu_run(g->vcpu);
+	EXPECT_EQ(KVM_EXIT_MMIO, g->vcpu->run->exit_reason);
+	EXPECT_EQ(0x40000000, g->vcpu->run->mmio.phys_addr);
+
+	/* Onto another slot: refused. */
+	vm_add_memory(g->vm, 2, 0x40200000, 0x10000, BACKING_ANON);
+	move.guest_phys_addr = 0x40208000;
+	EXPECT_EQ(-1, ioctl(g->vm->fd, KVM_SET_USER_MEMORY_REGION2, &move));
+	EXPECT_EQ(EEXIST, errno);
 	guest_destroy(g);
 }
 
