@@ -208,6 +208,7 @@ struct lvmm_mmio_insn {
  * @mtrr_var:      base and mask of the eight variable ranges
  * @misc_enable:   IA32_MISC_ENABLE
  * @hwcr:          the AMD HWCR
+ * @ucode_rev:     the patch level the guest reads; only the VMM sets it
  */
 struct lvmm_msr_state {
 	u64 mtrr_def_type;
@@ -215,6 +216,7 @@ struct lvmm_msr_state {
 	u64 mtrr_var[16];
 	u64 misc_enable;
 	u64 hwcr;
+	u64 ucode_rev;
 };
 
 struct lvmm_vcpu {
@@ -353,7 +355,7 @@ int lvmm_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data, bool host);
 /* msr.c */
 int lvmm_emulate_rdmsr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
 int lvmm_emulate_wrmsr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
-int lvmm_get_msr_index_list(struct kvm_msr_list __user *u);
+int lvmm_get_msr_index_list(struct kvm_msr_list __user *u, bool features);
 int lvmm_vcpu_msrs(struct lvmm_vcpu *vcpu, struct kvm_msrs __user *u,
 		   bool write);
 

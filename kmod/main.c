@@ -48,7 +48,11 @@ static long lvmm_dev_ioctl(struct file *file, unsigned int cmd,
 	case KVM_GET_SUPPORTED_CPUID:
 		return lvmm_get_supported_cpuid((void __user *)arg);
 	case KVM_GET_MSR_INDEX_LIST:
-		return lvmm_get_msr_index_list((void __user *)arg);
+	case KVM_GET_MSR_FEATURE_INDEX_LIST:
+		return lvmm_get_msr_index_list((void __user *)arg,
+					       cmd == KVM_GET_MSR_FEATURE_INDEX_LIST);
+	case KVM_GET_MSRS:
+		return lvmm_vcpu_msrs(NULL, (void __user *)arg, false);
 	default:
 		return -ENOTTY;
 	}

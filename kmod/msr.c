@@ -32,10 +32,17 @@ static const u32 lvmm_msrs[] = {
 /* Largest batch of KVM_GET/SET_MSRS, as in KVM. */
 #define LVMM_MAX_IO_MSRS	256
 
-int lvmm_get_msr_index_list(struct kvm_msr_list __user *u)
+/*
+ * Feature MSRs: what the host offers, for the VMM to give its vCPUs
+ * (KVM_GET_MSR_FEATURE_INDEX_LIST and KVM_GET_MSRS on /dev/lvmm). Only the
+ * microcode revision; a VMM that copies it into a vCPU lets the guest see
+ * the host's patch level, otherwise the guest reads 0.
+ */
+static const u32 lvmm_feature_msrs[] = { MSR_AMD64_PATCH_LEVEL };
+
+static int msr_list(struct kvm_msr_list __user *u, const u32 *msrs, u32 n)
 {
 	struct kvm_msr_list hdr;
-	u32 n = ARRAY_SIZE(lvmm_msrs);
 
 	if (copy_from_user(&hdr, u, sizeof(hdr)))
 		return -EFAULT;
@@ -43,15 +50,32 @@ int lvmm_get_msr_index_list(struct kvm_msr_list __user *u)
 		return -EFAULT;
 	if (hdr.nmsrs < n)
 		return -E2BIG;
-	if (copy_to_user(u->indices, lvmm_msrs, sizeof(lvmm_msrs)))
+	if (copy_to_user(u->indices, msrs, n * sizeof(*msrs)))
 		return -EFAULT;
+	return 0;
+}
+
+int lvmm_get_msr_index_list(struct kvm_msr_list __user *u, bool features)
+{
+	return features ? msr_list(u, lvmm_feature_msrs,
+				   ARRAY_SIZE(lvmm_feature_msrs)) :
+			  msr_list(u, lvmm_msrs, ARRAY_SIZE(lvmm_msrs));
+}
+
+static int get_feature_msr(u32 index, u64 *data)
+{
+	if (index != MSR_AMD64_PATCH_LEVEL)
+		return -ENOENT;
+	if (rdmsrl_safe(index, data))
+		*data = 0;
 	return 0;
 }
 
 /*
  * KVM_GET_MSRS / KVM_SET_MSRS: as KVM, process entries in order and return
  * how many succeeded; the first MSR lvmm does not keep (or a value it
- * refuses) stops the batch.
+ * refuses) stops the batch. @vcpu NULL: KVM_GET_MSRS on /dev/lvmm, which
+ * reads feature MSRs.
  */
 int lvmm_vcpu_msrs(struct lvmm_vcpu *vcpu, struct kvm_msrs __user *u,
 		   bool write)
@@ -69,7 +93,8 @@ int lvmm_vcpu_msrs(struct lvmm_vcpu *vcpu, struct kvm_msrs __user *u,
 	if (IS_ERR(e))
 		return PTR_ERR(e);
 	for (i = 0; i < hdr.nmsrs; i++) {
-		if (write ? lvmm_set_msr(vcpu, e[i].index, e[i].data, true) :
+		if (!vcpu ? get_feature_msr(e[i].index, &e[i].data) :
+		    write ? lvmm_set_msr(vcpu, e[i].index, e[i].data, true) :
 			    lvmm_get_msr(vcpu, e[i].index, &e[i].data))
 			break;
 	}

@@ -99,8 +99,10 @@ int lvmm_get_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data)
 		*data = m->hwcr;
 		return 0;
 	case MSR_AMD64_SYSCFG:
-	case MSR_AMD64_PATCH_LEVEL:
 		*data = 0;
+		return 0;
+	case MSR_AMD64_PATCH_LEVEL:
+		*data = m->ucode_rev;
 		return 0;
 	}
 	return lvmm_arch->get_msr(vcpu, index, data);
@@ -159,7 +161,10 @@ int lvmm_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data, bool host)
 	case MSR_AMD64_SYSCFG:
 		return data ? -EINVAL : 0;
 	case MSR_AMD64_PATCH_LEVEL:
-		return 0;	/* Linux writes 0 before reading the revision */
+		/* Linux writes 0 before reading the revision: ignored. */
+		if (host)
+			m->ucode_rev = data;
+		return 0;
 	}
 	return lvmm_arch->set_msr(vcpu, index, data);
 }

@@ -144,6 +144,7 @@ int lvmm_check_extension(long ext)
 	case KVM_CAP_VM_TYPES:
 		return BIT(KVM_X86_DEFAULT_VM);
 	case KVM_CAP_ENABLE_CAP_VM:
+	case KVM_CAP_GET_MSR_FEATURES:
 		return 1;
 	case KVM_CAP_DISABLE_QUIRKS2:
 		return LVMM_QUIRKS;

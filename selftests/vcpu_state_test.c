@@ -40,6 +40,42 @@ TEST(msr_index_list)
 	close(fd);
 }
 
+/*
+ * Feature MSRs: listed and read on the system fd. The microcode revision
+ * is one on both lvmm and KVM; a VMM can hand it to a vCPU.
+ */
+TEST(feature_msrs)
+{
+	struct {
+		struct kvm_msr_list hdr;
+		__u32 idx[64];
+	} list = { .hdr.nmsrs = 64 };
+	struct msrs m = { .hdr.nmsrs = 1, .e[0].index = 0x8b };
+	struct guest *g = guest_create_print64(vmm_device(), "a",
+					       BACKING_DEFAULT);
+	int fd = g->vm->sys_fd;
+	unsigned int i, seen = 0;
+	__u64 rev;
+
+	ASSERT_EQ(1, ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_GET_MSR_FEATURES));
+	ASSERT_EQ(0, ioctl(fd, KVM_GET_MSR_FEATURE_INDEX_LIST, &list));
+	for (i = 0; i < list.hdr.nmsrs; i++)
+		seen += list.idx[i] == 0x8b;
+	EXPECT_EQ(1, seen) TH_LOG("the microcode revision is listed");
+	ASSERT_EQ(1, ioctl(fd, KVM_GET_MSRS, &m));
+	rev = m.e[0].data;
+	m.e[0].index = 0xc0000082;	/* LSTAR is no feature */
+	EXPECT_EQ(0, ioctl(fd, KVM_GET_MSRS, &m));
+
+	m.e[0].index = 0x8b;
+	m.e[0].data = rev;
+	EXPECT_EQ(1, ioctl(g->vcpu->fd, KVM_SET_MSRS, &m));
+	m.e[0].data = ~rev;
+	EXPECT_EQ(1, ioctl(g->vcpu->fd, KVM_GET_MSRS, &m));
+	EXPECT_EQ(rev, m.e[0].data);
+	guest_destroy(g);
+}
+
 TEST(msr_round_trips)
 {
 	static const struct { __u32 index; __u64 value; } want[] = {
