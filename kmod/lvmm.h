@@ -141,6 +141,7 @@ struct lvmm_vm {
 	struct lvmm_ioapic *ioapic;	/* KVM_CREATE_IRQCHIP; set under @lock */
 	u64 disabled_quirks;		/* KVM_X86_QUIRK_*; set under @lock */
 	u64 x2apic_api;			/* KVM_X2APIC_API_*; set under @lock */
+	u32 max_vcpu_ids;		/* KVM_CAP_MAX_VCPU_ID, 0: max_vcpus; @lock */
 
 	struct lvmm_vm_stats stats;
 	struct kobject *kobj;
@@ -327,6 +328,7 @@ int lvmm_get_supported_cpuid(struct kvm_cpuid2 __user *ucpuid);
 void lvmm_vcpu_default_cpuid(struct lvmm_vcpu *vcpu);
 int lvmm_set_cpuid2(struct lvmm_vcpu *vcpu, struct kvm_cpuid2 __user *u);
 int lvmm_get_cpuid2(struct lvmm_vcpu *vcpu, struct kvm_cpuid2 __user *u);
+int lvmm_dev_attr(struct kvm_device_attr __user *u, bool get);
 void lvmm_emulate_cpuid(struct lvmm_vcpu *vcpu);
 void lvmm_filter_cpuid(struct kvm_cpuid_entry2 *e);
 struct kvm_cpuid_entry2 *lvmm_cpuid_entry(struct lvmm_vcpu *vcpu, u32 f,

@@ -376,10 +376,11 @@ int lvmm_create_vcpu(struct lvmm_vm *vm, u32 id)
 	char name[24];
 	int fd;
 
-	if (id >= lvmm_max_vcpus)
-		return -EINVAL;
-
 	mutex_lock(&vm->lock);
+	if (id >= (vm->max_vcpu_ids ? vm->max_vcpu_ids : lvmm_max_vcpus)) {
+		fd = -EINVAL;
+		goto out;
+	}
 	if (vm->vcpus[id]) {
 		fd = -EEXIST;
 		goto out;

@@ -160,19 +160,32 @@ int lvmm_check_extension(long ext)
  * - KVM_CAP_DISABLE_QUIRKS2, for the one KVM quirk lvmm has: patching
  *   VMCALL (hypercall.c);
  * - KVM_CAP_X2APIC_API with USE_32BIT_IDS: the x2APIC ID format of
- *   KVM_GET/SET_LAPIC (lapic.c).
+ *   KVM_GET/SET_LAPIC (lapic.c);
+ * - KVM_CAP_MAX_VCPU_ID: a lower limit on vCPU ids for this VM.
  * Bits lvmm does not have are refused, as KVM refuses bits it does not know.
  */
 static int lvmm_vm_enable_cap(struct lvmm_vm *vm, struct kvm_enable_cap __user *u)
 {
 	struct kvm_enable_cap cap;
 	u64 *field;
+	int ret;
 
 	if (copy_from_user(&cap, u, sizeof(cap)))
 		return -EFAULT;
 	if (cap.flags)
 		return -EINVAL;
 	switch (cap.cap) {
+	case KVM_CAP_MAX_VCPU_ID:
+		/* A VMM may lower the vCPU id limit, once. */
+		if (cap.args[0] > lvmm_max_vcpus)
+			return -EINVAL;
+		mutex_lock(&vm->lock);
+		ret = vm->max_vcpu_ids && vm->max_vcpu_ids != cap.args[0] ?
+		      -EINVAL : 0;
+		if (!ret)
+			vm->max_vcpu_ids = cap.args[0];
+		mutex_unlock(&vm->lock);
+		return ret;
 	case KVM_CAP_DISABLE_QUIRKS2:
 		field = &vm->disabled_quirks;
 		break;
@@ -258,7 +271,8 @@ static long lvmm_vm_ioctl(struct file *file, unsigned int cmd,
 
 	switch (cmd) {
 	case KVM_CREATE_VCPU:
-		return lvmm_create_vcpu(vm, arg);
+		/* An id with bits 63:32 set is no id, not the id truncated. */
+		return arg > U32_MAX ? -EINVAL : lvmm_create_vcpu(vm, arg);
 	case KVM_SET_USER_MEMORY_REGION: {
 		struct kvm_userspace_memory_region2 mem = {};
 

@@ -64,7 +64,7 @@ TEST(feature_msrs)
 	EXPECT_EQ(1, seen) TH_LOG("the microcode revision is listed");
 	ASSERT_EQ(1, ioctl(fd, KVM_GET_MSRS, &m));
 	rev = m.e[0].data;
-	m.e[0].index = 0xc0000082;	/* LSTAR is no feature */
+	m.e[0].index = 0x4b564dff;	/* no MSR at all */
 	EXPECT_EQ(0, ioctl(fd, KVM_GET_MSRS, &m));
 
 	m.e[0].index = 0x8b;
@@ -74,6 +74,48 @@ TEST(feature_msrs)
 	EXPECT_EQ(1, ioctl(g->vcpu->fd, KVM_GET_MSRS, &m));
 	EXPECT_EQ(rev, m.e[0].data);
 	guest_destroy(g);
+}
+
+/*
+ * A VMM may lower the vCPU id limit once (KVM_CAP_MAX_VCPU_ID); an id with
+ * bits 63:32 set is refused, not truncated. The system fd tells the XSAVE
+ * features a guest may have and the machine-check capabilities.
+ */
+TEST(vcpu_id_limit_and_host_attributes)
+{
+	struct vm *vm = vm_create(vmm_device());
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_MAX_VCPU_ID };
+	uint64_t xcomp = 0, mcg_cap = ~0ull;
+	struct kvm_device_attr attr = {
+		.group = KVM_X86_GRP_SYSTEM, .attr = KVM_X86_XCOMP_GUEST_SUPP,
+		.addr = (uintptr_t)&xcomp,
+	};
+	int max = ioctl(vm->fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPU_ID);
+	int fd;
+
+	ASSERT_LT(2, max);
+	cap.args[0] = max + 1;
+	EXPECT_EQ(-1, ioctl(vm->fd, KVM_ENABLE_CAP, &cap)) TH_LOG("above max");
+	cap.args[0] = 2;
+	EXPECT_EQ(0, ioctl(vm->fd, KVM_ENABLE_CAP, &cap));
+	cap.args[0] = 3;
+	EXPECT_EQ(-1, ioctl(vm->fd, KVM_ENABLE_CAP, &cap)) TH_LOG("a second time");
+	EXPECT_EQ(-1, ioctl(vm->fd, KVM_CREATE_VCPU, 2));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(vm->fd, KVM_CREATE_VCPU, 1ul << 32));
+	EXPECT_EQ(EINVAL, errno);
+	fd = ioctl(vm->fd, KVM_CREATE_VCPU, 1);
+	EXPECT_LE(0, fd);
+	close(fd);
+
+	ASSERT_EQ(0, ioctl(vm->sys_fd, KVM_GET_DEVICE_ATTR, &attr));
+	EXPECT_EQ(1, xcomp & 1) TH_LOG("x87 state is always there");
+	attr.attr = 1;
+	EXPECT_EQ(-1, ioctl(vm->sys_fd, KVM_HAS_DEVICE_ATTR, &attr));
+	EXPECT_EQ(ENXIO, errno);
+	EXPECT_EQ(0, ioctl(vm->sys_fd, KVM_X86_GET_MCE_CAP_SUPPORTED, &mcg_cap));
+	EXPECT_NE(~0ull, mcg_cap);
+	vm_destroy(vm);
 }
 
 TEST(msr_round_trips)

@@ -109,15 +109,21 @@ u32 svm_vmcb_clean_bits(bool supported, u32 dirty, int last_cpu, int cpu)
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_vmcb_clean_bits);
 
-static void svm_load_guest_xcr0(struct lvmm_vcpu *vcpu, struct vmcb *vmcb)
+/*
+ * CR4 writes are not intercepted, so the guest may turn OSXSAVE on and read
+ * XCR0 without an exit: its XCR0 is in the CPU whenever it runs, whatever
+ * its CR4 says, and the host's is back before anything else runs. A
+ * host without XSAVE (XCR0 read as 0) has no XCR0 to switch.
+ */
+static void svm_load_guest_xcr0(struct lvmm_vcpu *vcpu)
 {
-	if ((vmcb->save.cr4 & X86_CR4_OSXSAVE) && vcpu->xcr0 != lvmm_host_xcr0)
+	if (lvmm_host_xcr0 && vcpu->xcr0 != lvmm_host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
 }
 
-static void svm_load_host_xcr0(struct lvmm_vcpu *vcpu, struct vmcb *vmcb)
+static void svm_load_host_xcr0(struct lvmm_vcpu *vcpu)
 {
-	if ((vmcb->save.cr4 & X86_CR4_OSXSAVE) && vcpu->xcr0 != lvmm_host_xcr0)
+	if (lvmm_host_xcr0 && vcpu->xcr0 != lvmm_host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, lvmm_host_xcr0);
 }
 
@@ -178,7 +184,7 @@ int svm_vcpu_enter(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 						  sv->last_cpu, cpu);
 	sv->dirty = 0;
 	sv->last_cpu = cpu;
-	svm_load_guest_xcr0(vcpu, vmcb);
+	svm_load_guest_xcr0(vcpu);
 
 	svm_clgi();
 	svm_vmsave(sc->host_vmcb_pa);
@@ -189,7 +195,7 @@ int svm_vcpu_enter(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	raw_local_irq_disable();
 	vcpu->stats.guest_ns += sched_clock() - t0;
 
-	svm_load_host_xcr0(vcpu, vmcb);
+	svm_load_host_xcr0(vcpu);
 	svm_release_cpu(efer);
 
 	vcpu->gpr[RAX] = vmcb->save.rax;
