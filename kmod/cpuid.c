@@ -64,6 +64,29 @@ static int nr_default_cpuid;
 #define ECX81_PERFCTR_LLC BIT(28)
 #define ECX81_MWAITX	BIT(29)
 
+/* Leaf 0x80000008 EBX: the speculation controls lvmm passes on. */
+#define EBX88_IBPB	BIT(12)
+#define EBX88_IBRS	BIT(14)
+#define EBX88_STIBP	BIT(15)
+#define EBX88_SSBD	BIT(24)
+
+static u32 spec_ctrl_cpuid_bits(void)
+{
+	u32 ok = 0;
+
+	if (boot_cpu_has(X86_FEATURE_IBPB))
+		ok |= EBX88_IBPB;
+	if (!boot_cpu_has(X86_FEATURE_MSR_SPEC_CTRL))
+		return ok;
+	if (boot_cpu_has(X86_FEATURE_AMD_IBRS))
+		ok |= EBX88_IBRS;
+	if (boot_cpu_has(X86_FEATURE_AMD_STIBP))
+		ok |= EBX88_STIBP;
+	if (boot_cpu_has(X86_FEATURE_AMD_SSBD))
+		ok |= EBX88_SSBD;
+	return ok;
+}
+
 static void clear_entry(struct kvm_cpuid_entry2 *e)
 {
 	e->eax = 0;
@@ -131,7 +154,8 @@ void lvmm_filter_cpuid(struct kvm_cpuid_entry2 *e)
 		e->edx &= BIT(8);	/* invariant TSC only */
 		break;
 	case 0x80000008:
-		e->ebx = 0;
+		/* Speculation control, where the host has it (svm/spec_ctrl.c). */
+		e->ebx &= spec_ctrl_cpuid_bits();
 		e->ecx &= 0xff;		/* core count, no APIC ID size */
 		e->edx = 0;
 		break;

@@ -209,7 +209,6 @@ void lvmm_set_rip(struct lvmm_vcpu *vcpu, u64 rip)
 	lvmm_arch->end_interrupt_shadow(vcpu);
 }
 
-/* Read up to @len instruction bytes at CS:RIP; returns how many. */
 /* The linear address of the instruction at CS:RIP. */
 u64 lvmm_rip_linear(struct lvmm_vcpu *vcpu)
 {
@@ -223,6 +222,7 @@ u64 lvmm_rip_linear(struct lvmm_vcpu *vcpu)
 	return linear;
 }
 
+/* Read up to @len instruction bytes at CS:RIP; returns how many. */
 int lvmm_fetch_insn(struct lvmm_vcpu *vcpu, u8 *bytes, unsigned int len)
 {
 	u64 linear = lvmm_rip_linear(vcpu);

@@ -60,7 +60,7 @@ int svm_get_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data)
 		*data = rdtsc() + sv->vmcb->control.tsc_offset;
 		break;
 	default:
-		return -ENOENT;
+		return svm_get_spec_msr(vcpu, index, data);
 	}
 	return 0;
 }
@@ -124,7 +124,7 @@ int svm_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data)
 		svm_mark_dirty(sv, BIT(SVM_CLEAN_INTERCEPTS));
 		break;
 	default:
-		return -ENOENT;
+		return svm_set_spec_msr(vcpu, index, data);
 	}
 	return 0;
 }

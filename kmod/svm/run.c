@@ -185,6 +185,7 @@ int svm_vcpu_enter(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	sv->dirty = 0;
 	sv->last_cpu = cpu;
 	svm_load_guest_xcr0(vcpu);
+	svm_spec_ctrl_enter(sv);
 
 	svm_clgi();
 	svm_vmsave(sc->host_vmcb_pa);
@@ -193,6 +194,7 @@ int svm_vcpu_enter(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	raw_local_irq_enable();
 	__svm_vmrun(sv->vmcb_pa, sc->host_vmcb_pa, vcpu->gpr);
 	raw_local_irq_disable();
+	svm_spec_ctrl_exit(sv);
 	vcpu->stats.guest_ns += sched_clock() - t0;
 
 	svm_load_host_xcr0(vcpu);

@@ -94,6 +94,7 @@ struct svm_vcpu {
 	bool shutdown;
 	u32 dirty;
 	int last_cpu;
+	u64 spec_ctrl;
 };
 
 static inline void svm_mark_dirty(struct svm_vcpu *sv, u32 areas)
@@ -146,6 +147,12 @@ int svm_set_events(struct lvmm_vcpu *vcpu, const struct kvm_vcpu_events *ev);
 /* msr.c */
 int svm_get_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data);
 int svm_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data);
+
+/* spec_ctrl.c */
+int svm_get_spec_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data);
+int svm_set_spec_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data);
+void svm_spec_ctrl_enter(struct svm_vcpu *sv);
+void svm_spec_ctrl_exit(struct svm_vcpu *sv);
 
 /* run.c */
 int svm_vcpu_enter(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
