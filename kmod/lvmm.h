@@ -292,6 +292,7 @@ void lvmm_vm_put(struct lvmm_vm *vm);
 bool lvmm_vm_owned(struct lvmm_vm *vm);
 void lvmm_vm_flush_tlbs(struct lvmm_vm *vm);
 int lvmm_check_extension(long ext);
+int lvmm_guest_tsc_khz(void);
 
 /* memslot.c */
 int lvmm_set_memory_region(struct lvmm_vm *vm,

@@ -241,8 +241,7 @@ static long lvmm_vcpu_ioctl(struct file *file, unsigned int cmd,
 		ret = lvmm_lapic_state(vcpu, argp, cmd == KVM_SET_LAPIC);
 		break;
 	case KVM_GET_TSC_KHZ:
-		/* The guest's TSC runs at the host's rate: no scaling. */
-		ret = tsc_khz ? tsc_khz : -EIO;
+		ret = lvmm_guest_tsc_khz();
 		break;
 	default:
 		ret = -ENOTTY;

@@ -109,6 +109,12 @@ void lvmm_vm_flush_tlbs(struct lvmm_vm *vm)
 	free_cpumask_var(cpus);
 }
 
+/* KVM_GET_TSC_KHZ: the guest's TSC runs at the host's rate, unscaled. */
+int lvmm_guest_tsc_khz(void)
+{
+	return tsc_khz ? tsc_khz : -EIO;
+}
+
 int lvmm_check_extension(long ext)
 {
 	switch (ext) {
@@ -312,8 +318,7 @@ static long lvmm_vm_ioctl(struct file *file, unsigned int cmd,
 	case KVM_IRQ_LINE_STATUS:
 		return lvmm_irq_line(vm, argp, cmd == KVM_IRQ_LINE_STATUS);
 	case KVM_GET_TSC_KHZ:
-		/* The guest's TSC runs at the host's rate: no scaling. */
-		return tsc_khz ? tsc_khz : -EIO;
+		return lvmm_guest_tsc_khz();
 	case KVM_SET_NR_MMU_PAGES:
 		/*
 		 * A shadow-paging budget in KVM. lvmm only has nested page
