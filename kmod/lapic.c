@@ -186,17 +186,28 @@ void lvmm_lapic_inject(struct lvmm_vcpu *vcpu)
 	raw_spin_unlock_irqrestore(&a->lock, flags);
 }
 
-/* HLT ends when an interrupt the guest would take is pending. */
+/*
+ * HLT ends when an interrupt the guest would take is pending: in IRR, or
+ * already taken from it (irq_pending). The second happens when a tick came
+ * while the guest sat in the STI shadow right before its HLT: the vector
+ * went to ISR for delivery, the shadow held it back, and HLT exited first.
+ * With only IRR looked at, that vCPU slept with its interrupt in hand and
+ * every later tick blocked behind it in ISR.
+ */
 bool lvmm_lapic_runnable(struct lvmm_vcpu *vcpu)
 {
 	struct lvmm_lapic *a = vcpu->lapic;
 	unsigned long flags;
 	int v;
 
+	if (!lvmm_arch->interrupt_allowed(vcpu))
+		return false;
+	if (READ_ONCE(vcpu->irq_pending))
+		return true;
 	raw_spin_lock_irqsave(&a->lock, flags);
 	v = pending_vector(a);
 	raw_spin_unlock_irqrestore(&a->lock, flags);
-	return v >= 0 && lvmm_arch->interrupt_allowed(vcpu);
+	return v >= 0;
 }
 
 /* End the interrupt in service; a level one's vector for the IOAPIC, or -1. */

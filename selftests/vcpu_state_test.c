@@ -155,13 +155,19 @@ TEST(spec_ctrl_and_pred_cmd_follow_cpuid)
 	ibpb = !!(e->ebx & (1u << 12));
 	TH_LOG("IBRS %d, IBPB %d", ibrs, ibpb);
 
+	/*
+	 * KVM lets the VMM write any SPEC_CTRL value the CPU takes, offered
+	 * or not (QEMU's CPU takes IBRS): only lvmm's rule is checked there.
+	 */
 	m.e[0].index = 0x48;		/* SPEC_CTRL = IBRS */
 	m.e[0].data = 1;
-	EXPECT_EQ(ibrs, ioctl(g->vcpu->fd, KVM_SET_MSRS, &m));
-	if (ibrs) {
-		m.e[0].data = 0;
-		EXPECT_EQ(1, ioctl(g->vcpu->fd, KVM_GET_MSRS, &m));
-		EXPECT_EQ(1, m.e[0].data);
+	if (strcmp(vmm_device(), KVM_DEV)) {
+		EXPECT_EQ(ibrs, ioctl(g->vcpu->fd, KVM_SET_MSRS, &m));
+		if (ibrs) {
+			m.e[0].data = 0;
+			EXPECT_EQ(1, ioctl(g->vcpu->fd, KVM_GET_MSRS, &m));
+			EXPECT_EQ(1, m.e[0].data);
+		}
 	}
 	m.e[0].index = 0x49;		/* PRED_CMD = IBPB */
 	m.e[0].data = 1;
