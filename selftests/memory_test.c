@@ -19,6 +19,23 @@ static int is_kvm(void)
 	return !strcmp(vmm_device(), KVM_DEV);
 }
 
+/*
+ * Point memory64 at its work from the start: sum @n bytes at @src into RAX,
+ * then fill @n bytes at @dst with 0xab.
+ */
+static void memory64_args(struct guest *g, uint64_t src, uint64_t dst,
+			  uint64_t n)
+{
+	struct kvm_regs regs;
+
+	guest_get_regs(g, &regs);
+	regs.rip = GUEST_CODE;
+	regs.rsi = src;
+	regs.rdi = dst;
+	regs.rcx = n;
+	guest_set_regs(g, &regs);
+}
+
 FIXTURE(shared) {
 	struct guest *g;
 };
@@ -58,11 +75,7 @@ TEST_F(shared, written_by_one_seen_by_the_other)
 		in[i] = (i * 13) ^ (i >> 8);
 		sum += in[i];
 	}
-	guest_get_regs(self->g, &regs);
-	regs.rsi = GUEST_DATA;
-	regs.rdi = GUEST_DATA + 0x10000;
-	regs.rcx = n;
-	guest_set_regs(self->g, &regs);
+	memory64_args(self->g, GUEST_DATA, GUEST_DATA + 0x10000, n);
 
 	ASSERT_EQ(KVM_EXIT_HLT, guest_run(self->g));
 	guest_get_regs(self->g, &regs);
@@ -126,21 +139,14 @@ TEST(deleted_slot_becomes_mmio)
 	struct kvm_regs regs;
 
 	memset(extra, 2, 0x10000);
-	guest_get_regs(g, &regs);
-	regs.rsi = 0x40000000;
-	regs.rdi = 0x40008000;
-	regs.rcx = 16;
-	guest_set_regs(g, &regs);
+	memory64_args(g, 0x40000000, 0x40008000, 16);
 	ASSERT_EQ(KVM_EXIT_HLT, guest_run(g));
 	guest_get_regs(g, &regs);
 	EXPECT_EQ(32, regs.rax);
 	EXPECT_EQ(0xab, extra[0x8000]);
 
 	ASSERT_EQ(0, ioctl(g->vm->fd, KVM_SET_USER_MEMORY_REGION2, &del));
-	regs.rip = GUEST_CODE;
-	regs.rsi = 0x40000000;
-	regs.rcx = 16;
-	guest_set_regs(g, &regs);
+	memory64_args(g, 0x40000000, 0x40008000, 16);
 	vcpu_run(g->vcpu);
 	EXPECT_EQ(KVM_EXIT_MMIO, g->vcpu->run->exit_reason);
 	EXPECT_EQ(0x40000000, g->vcpu->run->mmio.phys_addr);
@@ -165,29 +171,18 @@ TEST(moved_slot_keeps_its_memory)
 	struct kvm_regs regs;
 
 	memset(extra, 3, 0x10000);
-	guest_get_regs(g, &regs);
-	regs.rsi = 0x40000000;
-	regs.rdi = 0x40008000;
-	regs.rcx = 16;
-	guest_set_regs(g, &regs);
+	memory64_args(g, 0x40000000, 0x40008000, 16);
 	ASSERT_EQ(KVM_EXIT_HLT, guest_run(g));	/* maps the old place */
 
 	ASSERT_EQ(0, ioctl(g->vm->fd, KVM_SET_USER_MEMORY_REGION2, &move));
 	extra[0x100] = 7;
-	regs.rip = GUEST_CODE;
-	regs.rsi = 0x40100100;
-	regs.rdi = 0x40100200;
-	regs.rcx = 16;
-	guest_set_regs(g, &regs);
+	memory64_args(g, 0x40100100, 0x40100200, 16);
 	ASSERT_EQ(KVM_EXIT_HLT, guest_run(g));
 	guest_get_regs(g, &regs);
 	EXPECT_EQ(7 + 15 * 3, regs.rax);
 	EXPECT_EQ(0xab, extra[0x200]) TH_LOG("the guest's write went elsewhere");
 
-	regs.rip = GUEST_CODE;
-	regs.rsi = 0x40000000;
-	regs.rcx = 16;
-	guest_set_regs(g, &regs);
+	memory64_args(g, 0x40000000, 0x40100200, 16);
 	vcpu_run(g->vcpu);
 	EXPECT_EQ(KVM_EXIT_MMIO, g->vcpu->run->exit_reason);
 	EXPECT_EQ(0x40000000, g->vcpu->run->mmio.phys_addr);
