@@ -128,3 +128,8 @@ int svm_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data)
 	}
 	return 0;
 }
+
+u64 svm_tsc_offset(struct lvmm_vcpu *vcpu)
+{
+	return to_svm(vcpu)->vmcb->control.tsc_offset;
+}
