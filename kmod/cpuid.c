@@ -5,8 +5,9 @@
  * KVM_SET_CPUID2 gives a vCPU its table; until then it uses the default,
  * which is also what KVM_GET_SUPPORTED_CPUID reports: the host's CPUID with
  * everything lvmm cannot virtualize hidden (SVM, VMX, MONITOR, the APIC
- * features, performance monitoring, XSAVES), the hypervisor bit set, and
- * leaf 0x40000000 carrying the signature "LVMMLVMMLVMM".
+ * features, performance monitoring, XSAVES), the hypervisor bit set, leaf
+ * 0x40000000 carrying the signature "LVMMLVMMLVMM", and KVM's leaves at
+ * 0x40000100 offering kvmclock (pvclock.c).
  */
 #include <kunit/visibility.h>
 #include <linux/kvm.h>
@@ -14,6 +15,7 @@
 #include <linux/uaccess.h>
 #include <asm/cpufeature.h>
 #include <asm/fpu/xcr.h>
+#include <asm/kvm_para.h>
 #include <asm/msr-index.h>
 #include <asm/processor.h>
 #include <asm/processor-flags.h>
@@ -185,6 +187,7 @@ int lvmm_cpuid_init(void)
 	u32 max_basic = cpuid_eax(0), max_ext = cpuid_eax(0x80000000);
 	struct kvm_cpuid_entry2 *e;
 	unsigned int i, j;
+	u32 pv_features;
 
 	if (boot_cpu_has(X86_FEATURE_XSAVE))
 		lvmm_host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
@@ -223,7 +226,24 @@ int lvmm_cpuid_init(void)
 	e->ecx = LVMM_SIGNATURE_EBX;
 	e->edx = LVMM_SIGNATURE_EBX;
 	e = &default_cpuid[nr_default_cpuid++];
-	e->function = 0x40000001;	/* no paravirtual features */
+	e->function = 0x40000001;	/* no paravirtual features of lvmm's */
+
+	/*
+	 * KVM's paravirtual interface one range up, as KVM puts its own
+	 * above Hyper-V's: only kvmclock (pvclock.c). Linux scans for it.
+	 */
+	pv_features = lvmm_pvclock_cpuid_features();
+	if (!pv_features)
+		return 0;
+	e = &default_cpuid[nr_default_cpuid++];
+	e->function = LVMM_KVM_CPUID_BASE;
+	e->eax = LVMM_KVM_CPUID_BASE | KVM_CPUID_FEATURES;
+	e->ebx = KVM_SIGNATURE_EBX;
+	e->ecx = KVM_SIGNATURE_ECX;
+	e->edx = KVM_SIGNATURE_EDX;
+	e = &default_cpuid[nr_default_cpuid++];
+	e->function = LVMM_KVM_CPUID_BASE | KVM_CPUID_FEATURES;
+	e->eax = pv_features;
 	return 0;
 }
 

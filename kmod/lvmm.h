@@ -36,6 +36,7 @@
 #include <linux/kvm.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
+#include <linux/seqlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 #include <linux/xarray.h>
@@ -116,6 +117,26 @@ static inline bool lvmm_slot_has_index(const struct lvmm_slot *slot,
 	       index - slot->gmem_pgoff < slot->npages;
 }
 
+/**
+ * struct lvmm_clock - a VM's kvmclock (pvclock.c): guest ns as one
+ * function of the host TSC, ref_ns + scale(TSC - ref_tsc), for all vCPUs
+ * @lock:           (seqlock, a leaf) @ref_tsc and @ref_ns; written only by
+ *                  KVM_SET_CLOCK
+ * @ref_tsc:        host TSC at the reference point
+ * @ref_ns:         guest ns at @ref_tsc (0 at VM creation)
+ * @mul:            tsc_to_system_mul, from tsc_khz at VM creation
+ * @shift:          tsc_shift, likewise
+ * @wall_clock_msr: MSR_KVM_WALL_CLOCK(_NEW) as last written (VM-wide, as KVM)
+ */
+struct lvmm_clock {
+	seqlock_t lock;
+	u64 ref_tsc;
+	u64 ref_ns;
+	u32 mul;
+	s8 shift;
+	u64 wall_clock_msr;
+};
+
 struct lvmm_vm {
 	struct kref ref;
 	u32 id;
@@ -142,6 +163,7 @@ struct lvmm_vm {
 	u64 disabled_quirks;		/* KVM_X86_QUIRK_*; set under @lock */
 	u64 x2apic_api;			/* KVM_X2APIC_API_*; set under @lock */
 	u32 max_vcpu_ids;		/* KVM_CAP_MAX_VCPU_ID, 0: max_vcpus; @lock */
+	struct lvmm_clock clock;	/* kvmclock */
 
 	struct lvmm_vm_stats stats;
 	struct kobject *kobj;
@@ -253,6 +275,8 @@ struct lvmm_vcpu {
 	bool halted;			/* in HLT, until the APIC has an interrupt */
 	wait_queue_head_t wait;		/* where a halted vCPU sleeps */
 	struct lvmm_msr_state msrs;
+	u64 system_time_msr;		/* MSR_KVM_SYSTEM_TIME(_NEW) */
+	bool system_time_old;		/* ...written through the old one */
 
 	enum lvmm_pending pending;
 	u64 pending_rip;		/* RIP of the instruction owed */
@@ -271,6 +295,7 @@ struct lvmm_vcpu {
 
 #define LVMM_REQ_TLB_FLUSH	0
 #define LVMM_REQ_EVENT		1	/* the APIC may have an interrupt */
+#define LVMM_REQ_CLOCK_UPDATE	2	/* rewrite the kvmclock struct */
 
 #define LVMM_OUTSIDE_GUEST	0
 #define LVMM_IN_GUEST		1
@@ -352,7 +377,7 @@ extern u64 lvmm_host_xcr0;
 
 /* msr_state.c */
 void lvmm_msr_state_reset(struct lvmm_vcpu *vcpu);
-int lvmm_get_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data);
+int lvmm_get_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data, bool host);
 int lvmm_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data, bool host);
 
 /* msr.c */
@@ -396,6 +421,25 @@ int lvmm_fetch_insn(struct lvmm_vcpu *vcpu, u8 *bytes, unsigned int len);
 u64 lvmm_rip_linear(struct lvmm_vcpu *vcpu);
 int lvmm_skip_insn(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit,
 		   const u8 *opcode, unsigned int oplen);
+
+/* pvclock.c: kvmclock */
+#define LVMM_KVM_CPUID_BASE	0x40000100	/* KVM's leaves, above lvmm's */
+#define KVM_SIGNATURE_EBX	0x4b4d564b	/* "KVMKVMKVM\0\0\0" */
+#define KVM_SIGNATURE_ECX	0x564b4d56
+#define KVM_SIGNATURE_EDX	0x0000004d
+#define LVMM_CLOCK_VALID_FLAGS	(KVM_CLOCK_TSC_STABLE | KVM_CLOCK_REALTIME | \
+				 KVM_CLOCK_HOST_TSC)
+void lvmm_pvclock_scale(u64 hz, u32 *mul, s8 *shift);
+u32 lvmm_pvclock_cpuid_features(void);
+void lvmm_clock_init(struct lvmm_vm *vm);
+void lvmm_pvclock_update(struct lvmm_vcpu *vcpu);
+void lvmm_pvclock_request(struct lvmm_vcpu *vcpu);
+int lvmm_pvclock_get_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data,
+			 bool host);
+int lvmm_pvclock_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data,
+			 bool host);
+int lvmm_get_clock(struct lvmm_vm *vm, struct kvm_clock_data __user *u);
+int lvmm_set_clock(struct lvmm_vm *vm, struct kvm_clock_data __user *u);
 
 /* stats.c */
 int lvmm_vm_sysfs_add(struct lvmm_vm *vm);

@@ -9,6 +9,7 @@
 
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <asm/kvm_para.h>
 #include <asm/msr-index.h>
 #include <asm/trapnr.h>
 
@@ -27,6 +28,8 @@ static const u32 lvmm_msrs[] = {
 	0x208, 0x209, 0x20a, 0x20b, 0x20c, 0x20d, 0x20e, 0x20f,
 	MSR_IA32_MISC_ENABLE, MSR_K7_HWCR, MSR_AMD64_SYSCFG, MSR_AMD64_PATCH_LEVEL,
 	MSR_IA32_TSC_DEADLINE,
+	MSR_KVM_WALL_CLOCK, MSR_KVM_SYSTEM_TIME, MSR_KVM_WALL_CLOCK_NEW,
+	MSR_KVM_SYSTEM_TIME_NEW,
 };
 
 /* Largest batch of KVM_GET/SET_MSRS, as in KVM. */
@@ -95,7 +98,7 @@ int lvmm_vcpu_msrs(struct lvmm_vcpu *vcpu, struct kvm_msrs __user *u,
 	for (i = 0; i < hdr.nmsrs; i++) {
 		if (!vcpu ? get_feature_msr(e[i].index, &e[i].data) :
 		    write ? lvmm_set_msr(vcpu, e[i].index, e[i].data, true) :
-			    lvmm_get_msr(vcpu, e[i].index, &e[i].data))
+			    lvmm_get_msr(vcpu, e[i].index, &e[i].data, true))
 			break;
 	}
 	if (!write && copy_to_user(u->entries, e, i * sizeof(*e)))
@@ -126,7 +129,7 @@ int lvmm_emulate_rdmsr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	u64 data;
 	int ret;
 
-	ret = lvmm_get_msr(vcpu, index, &data);
+	ret = lvmm_get_msr(vcpu, index, &data, false);
 	if (ret)
 		return lvmm_msr_fault(vcpu, index, false, ret);
 	vcpu->gpr[RAX] = (u32)data;

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * MSRs the generic core keeps itself, before asking the backend: the APIC
- * base and the x2APIC registers (through lapic.c), the MTRRs, which only
- * need to read back what the guest wrote because nested paging takes the
- * memory type from the host's page tables, MISC_ENABLE, and the AMD HWCR,
- * SYSCFG and patch-level MSRs that Linux guests read at boot.
+ * base and the x2APIC registers (through lapic.c), kvmclock's (through
+ * pvclock.c), the MTRRs, which only need to read back what the guest wrote
+ * because nested paging takes the memory type from the host's page tables,
+ * MISC_ENABLE, and the AMD HWCR, SYSCFG and patch-level MSRs that Linux
+ * guests read at boot.
  */
 #include <asm/apicdef.h>
 #include <asm/msr-index.h>
@@ -64,13 +65,19 @@ void lvmm_msr_state_reset(struct lvmm_vcpu *vcpu)
 			  (vcpu->id ? 0 : MSR_IA32_APICBASE_BSP);
 }
 
-/* 0, -ENOENT if neither the core nor the backend keeps @index. */
-int lvmm_get_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data)
+/*
+ * 0, -ENOENT if neither the core nor the backend keeps @index.
+ * @host: KVM_GET_MSRS, which may read what the guest may not.
+ */
+int lvmm_get_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data, bool host)
 {
 	struct lvmm_msr_state *m = &vcpu->msrs;
 	int i, ret;
 
 	ret = lvmm_lapic_get_msr(vcpu, index, data);
+	if (ret != -ENOENT)
+		return ret;
+	ret = lvmm_pvclock_get_msr(vcpu, index, data, host);
 	if (ret != -ENOENT)
 		return ret;
 	i = mtrr_fixed_index(index);
@@ -121,6 +128,9 @@ int lvmm_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data, bool host)
 	ret = lvmm_lapic_set_msr(vcpu, index, data, host);
 	if (ret != -ENOENT)
 		return ret;
+	ret = lvmm_pvclock_set_msr(vcpu, index, data, host);
+	if (ret != -ENOENT)
+		return ret;
 	i = mtrr_fixed_index(index);
 	if (i >= 0) {
 		if (!mtrr_fixed_valid(data))
@@ -166,5 +176,9 @@ int lvmm_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data, bool host)
 			m->ucode_rev = data;
 		return 0;
 	}
-	return lvmm_arch->set_msr(vcpu, index, data);
+	ret = lvmm_arch->set_msr(vcpu, index, data);
+	/* kvmclock's tsc_timestamp is in the guest's TSC. */
+	if (!ret && index == MSR_IA32_TSC)
+		lvmm_pvclock_request(vcpu);
+	return ret;
 }

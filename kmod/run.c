@@ -108,6 +108,9 @@ int lvmm_vcpu_run(struct lvmm_vcpu *vcpu)
 			lvmm_lapic_inject(vcpu);
 		}
 
+		if (test_and_clear_bit(LVMM_REQ_CLOCK_UPDATE, &vcpu->requests))
+			lvmm_pvclock_update(vcpu);
+
 		ret = lvmm_arch->vcpu_enter(vcpu, &exit);
 		if (ret == -EAGAIN)
 			continue;

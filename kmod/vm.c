@@ -154,6 +154,8 @@ int lvmm_check_extension(long ext)
 		return 1;
 	case KVM_CAP_DISABLE_QUIRKS2:
 		return LVMM_QUIRKS;
+	case KVM_CAP_ADJUST_CLOCK:
+		return LVMM_CLOCK_VALID_FLAGS;
 	case KVM_CAP_X2APIC_API:
 		return KVM_X2APIC_API_USE_32BIT_IDS;
 	default:
@@ -319,6 +321,10 @@ static long lvmm_vm_ioctl(struct file *file, unsigned int cmd,
 		return lvmm_irq_line(vm, argp, cmd == KVM_IRQ_LINE_STATUS);
 	case KVM_GET_TSC_KHZ:
 		return lvmm_guest_tsc_khz();
+	case KVM_GET_CLOCK:
+		return lvmm_get_clock(vm, argp);
+	case KVM_SET_CLOCK:
+		return lvmm_set_clock(vm, argp);
 	case KVM_SET_NR_MMU_PAGES:
 		/*
 		 * A shadow-paging budget in KVM. lvmm only has nested page
@@ -392,6 +398,7 @@ long lvmm_create_vm(unsigned long type)
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
 	vm->pid = task_tgid_nr(current);
+	lvmm_clock_init(vm);
 
 	ret = lvmm_arch->vm_init(vm);
 	if (ret)
