@@ -473,3 +473,69 @@ GUEST(sharewrite64)
 END(sharewrite64)
 	.att_syntax
 	.section .note.GNU-stack,"",@progbits
+
+/*
+ * kvmclock: find KVM's CPUID signature as Linux does (0x40000000 to
+ * 0x4000ff00, in steps of 0x100) and store its base at RBP (0: none, then
+ * HLT) and its features (EAX of base + 1) at RBP + 8. If not 0, write RDI
+ * to MSR_KVM_SYSTEM_TIME_NEW and RSI to MSR_KVM_WALL_CLOCK_NEW; read the
+ * former back to RBP + 32. Then two TSC
+ * readings, R8 loop turns apart, at RBP + 16 and RBP + 24.
+ */
+	.section .rodata, "a"
+	.intel_syntax noprefix
+	.code64
+GUEST(kvmclock64)
+	mov	r9d, 0x40000000
+1:	mov	eax, r9d
+	xor	ecx, ecx
+	cpuid
+	cmp	ebx, 0x4b4d564b
+	jne	2f
+	cmp	ecx, 0x564b4d56
+	jne	2f
+	cmp	edx, 0x4d
+	je	3f
+2:	add	r9d, 0x100
+	cmp	r9d, 0x40010000
+	jb	1b
+	mov	qword ptr [rbp], 0
+	hlt
+3:	mov	[rbp], r9
+	lea	eax, [r9 + 1]
+	xor	ecx, ecx
+	cpuid
+	mov	[rbp + 8], rax
+	test	rdi, rdi
+	jz	6f
+	mov	ecx, 0x4b564d01
+	mov	rax, rdi
+	mov	rdx, rdi
+	shr	rdx, 32
+	wrmsr
+6:	test	rsi, rsi
+	jz	4f
+	mov	ecx, 0x4b564d00
+	mov	rax, rsi
+	mov	rdx, rsi
+	shr	rdx, 32
+	wrmsr
+4:	mov	ecx, 0x4b564d01
+	rdmsr
+	shl	rdx, 32
+	or	rax, rdx
+	mov	[rbp + 32], rax
+	rdtsc
+	shl	rdx, 32
+	or	rax, rdx
+	mov	[rbp + 16], rax
+5:	dec	r8
+	jnz	5b
+	rdtsc
+	shl	rdx, 32
+	or	rax, rdx
+	mov	[rbp + 24], rax
+	hlt
+END(kvmclock64)
+	.att_syntax
+	.section .note.GNU-stack,"",@progbits
