@@ -27,6 +27,9 @@
  *                       registers and timer (lapic.h); also taken by the
  *                       APIC timer in hard interrupt context. Never two
  *                       APICs' locks at once.
+ *
+ * vm->clock.lock (seqlock) is a leaf: kvmclock's reference, written only by
+ * KVM_SET_CLOCK with nothing else held (pvclock.c).
  */
 #ifndef LVMM_H
 #define LVMM_H
