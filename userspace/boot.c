@@ -78,8 +78,48 @@ static void seg(struct kvm_segment *s, uint16_t sel, uint8_t type, int l,
 	};
 }
 
-/* Give the vCPU the device's CPUID first: KVM wants LM before long mode. */
-static int set_cpuid(int sys_fd, int vcpu_fd)
+#define CPUID_1_ECX_TSC_DEADLINE	(1u << 24)
+#define CPUID_1_ECX_HYPERVISOR		(1u << 31)
+
+/*
+ * Each vCPU's CPUID names its own APIC ID, as a real package's would. The
+ * supported table leaves two bits to the VMM, as KVM's does: "running on a
+ * hypervisor", which is what makes a guest look for paravirtual leaves,
+ * and the TSC-deadline timer, which KVM reports as a capability instead.
+ */
+static void fix_cpuid(struct kvm_cpuid2 *c, int id, bool tsc_deadline)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &c->entries[i];
+
+		if (e->function == 1) {
+			e->ebx = (e->ebx & 0x00ffffff) | (uint32_t)id << 24;
+			e->ecx |= CPUID_1_ECX_HYPERVISOR;
+			if (tsc_deadline)
+				e->ecx |= CPUID_1_ECX_TSC_DEADLINE;
+		}
+		if (e->function == 0xb || e->function == 0x1f)
+			e->edx = id;		/* x2APIC ID */
+		/*
+		 * XSAVE area size for the features XCR0 enables: the device
+		 * updates it when it sees XSETBV, but TCG's nested SVM runs
+		 * XSETBV without the intercept. A guest enables all of
+		 * them, so start with the size for all of them.
+		 */
+		if (e->function == 0xd && e->index == 0)
+			e->ebx = e->ecx;
+		if (e->function == 0x8000001e)
+			e->eax = id;		/* extended APIC ID */
+	}
+}
+
+/*
+ * Give the vCPU the device's supported CPUID first: KVM wants LM before
+ * long mode, and a Linux guest finds the paravirtual clock there.
+ */
+int boot_set_cpuid(int sys_fd, int vcpu_fd, int id)
 {
 	struct kvm_cpuid2 *c;
 	int n = 64, ret;
@@ -95,8 +135,11 @@ static int set_cpuid(int sys_fd, int vcpu_fd)
 		free(c);
 		n *= 2;
 	}
-	if (!ret)
+	if (!ret) {
+		fix_cpuid(c, id, ioctl(sys_fd, KVM_CHECK_EXTENSION,
+				       KVM_CAP_TSC_DEADLINE_TIMER) > 0);
 		ret = ioctl(vcpu_fd, KVM_SET_CPUID2, c);
+	}
 	free(c);
 	return ret ? -errno : 0;
 }
@@ -106,8 +149,12 @@ int boot_setup_vcpu(int sys_fd, int vcpu_fd, const struct image *img,
 {
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
+	int ret;
 
-	if (set_cpuid(sys_fd, vcpu_fd) || ioctl(vcpu_fd, KVM_GET_SREGS, &sregs))
+	ret = boot_set_cpuid(sys_fd, vcpu_fd, id);
+	if (ret)
+		return ret;
+	if (ioctl(vcpu_fd, KVM_GET_SREGS, &sregs))
 		return -errno;
 	memset(&regs, 0, sizeof(regs));
 	regs.rflags = 2;
@@ -146,6 +193,8 @@ int boot_setup_vcpu(int sys_fd, int vcpu_fd, const struct image *img,
 		regs.rip = img->entry;
 		regs.rsp = mem_size - id * STACK_PER_CPU - 0x10;
 		break;
+	case MODE_LINUX:
+		return -EINVAL;		/* linux_setup_bsp() */
 	}
 	if (ioctl(vcpu_fd, KVM_SET_SREGS, &sregs) ||
 	    ioctl(vcpu_fd, KVM_SET_REGS, &regs))

@@ -15,7 +15,7 @@
 #include "lvmm.h"
 
 /* The whole file, or NULL with a message naming it. */
-static uint8_t *read_file(const char *path, size_t *size, int *code)
+uint8_t *read_whole_file(const char *path, size_t *size, int *code)
 {
 	struct stat st;
 	uint8_t *buf;
@@ -24,7 +24,7 @@ static uint8_t *read_file(const char *path, size_t *size, int *code)
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st)) {
-		fprintf(stderr, "lvmm: cannot read image %s: %s\n", path,
+		fprintf(stderr, "lvmm: cannot read %s: %s\n", path,
 			strerror(errno));
 		*code = LVMM_EXIT_NOINPUT;
 		if (fd >= 0)
@@ -32,7 +32,7 @@ static uint8_t *read_file(const char *path, size_t *size, int *code)
 		return NULL;
 	}
 	if (!S_ISREG(st.st_mode) || !st.st_size) {
-		fprintf(stderr, "lvmm: image %s: %s\n", path,
+		fprintf(stderr, "lvmm: %s: %s\n", path,
 			S_ISREG(st.st_mode) ? "file is empty" : "not a regular file");
 		*code = LVMM_EXIT_BADIMAGE;
 		close(fd);
@@ -42,7 +42,7 @@ static uint8_t *read_file(const char *path, size_t *size, int *code)
 	n = buf ? read(fd, buf, st.st_size) : -1;
 	close(fd);
 	if (n != st.st_size) {
-		fprintf(stderr, "lvmm: cannot read image %s: %s\n", path,
+		fprintf(stderr, "lvmm: cannot read %s: %s\n", path,
 			n < 0 ? strerror(errno) : "short read");
 		free(buf);
 		*code = LVMM_EXIT_NOINPUT;
@@ -130,7 +130,7 @@ int load_image(const char *path, uint8_t *mem, uint64_t mem_size,
 	uint8_t *buf;
 	int code = 0;
 
-	buf = read_file(path, &size, &code);
+	buf = read_whole_file(path, &size, &code);
 	if (!buf)
 		return code;
 

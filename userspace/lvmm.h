@@ -40,7 +40,7 @@ int sysfs_get(const char *dir, const char *name, long long *v);
 
 /* --- lvmm run ------------------------------------------------------------ */
 
-enum cpu_mode { MODE_REAL, MODE_PROTECTED, MODE_LONG };
+enum cpu_mode { MODE_REAL, MODE_PROTECTED, MODE_LONG, MODE_LINUX };
 
 /* What a loaded image asks of the vCPUs. */
 struct image {
@@ -49,6 +49,7 @@ struct image {
 };
 
 /* loader.c */
+uint8_t *read_whole_file(const char *path, size_t *size, int *code);
 int load_image(const char *path, uint8_t *mem, uint64_t mem_size,
 	       enum cpu_mode flat_mode, uint64_t flat_addr, struct image *img);
 
@@ -59,6 +60,37 @@ int boot_setup_memory(uint8_t *mem, uint64_t mem_size, int nr_cpus,
 		      const char *cmdline);
 int boot_setup_vcpu(int sys_fd, int vcpu_fd, const struct image *img,
 		    int id, uint64_t mem_size);
+int boot_set_cpuid(int sys_fd, int vcpu_fd, int id);
+
+/*
+ * The Linux platform (Documentation/platform.rst): hardware-reduced ACPI,
+ * a local APIC per vCPU and an IOAPIC in the kernel, COM1 on GSI 4.
+ */
+#define LAPIC_ADDR		0xfee00000u
+#define IOAPIC_ADDR		0xfec00000u
+#define ACPI_TABLES_ADDR	0xe0000
+#define ACPI_TABLES_END		0xe2000
+#define PORT_ACPI_SLEEP_CONTROL	0x600	/* SLP_TYP << 2 | SLP_EN (0x20) */
+#define PORT_ACPI_SLEEP_STATUS	0x601
+#define ACPI_S5_SLEEP_TYPE	5	/* poweroff */
+#define SLEEP_ENABLE		0x20
+#define PORT_RESET		0xcf9	/* the FADT's reset register */
+#define RESET_VALUE		0x06
+#define PORT_I8042_COMMAND	0x64	/* 0xfe: pulse the reset line */
+#define I8042_RESET		0xfe
+#define UART_GSI		4
+
+struct linux_boot {
+	const char *kernel;
+	const char *initrd;		/* or NULL */
+	const char *cmdline;
+};
+
+/* linux.c and acpi.c */
+int linux_load(const struct linux_boot *lb, uint8_t *mem, uint64_t mem_size,
+	       int nr_cpus, struct image *img);
+int linux_setup_bsp(int vcpu_fd, const struct image *img);
+int acpi_setup(uint8_t *mem, int nr_cpus, uint64_t *rsdp_addr);
 
 /* uart.c: a 16550A at 0x3f8 */
 #define UART_BASE	0x3f8
@@ -67,9 +99,17 @@ struct uart {
 	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
 	uint8_t rx[4096];
 	unsigned int rx_head, rx_tail;
+	bool thre_pending;	/* "THR empty" not yet acknowledged */
+	bool hold_input;	/* input hidden until IER enables it */
+	bool irq_level;
+	void (*set_irq)(void *ctx, bool level);
+	void *irq_ctx;
 	int out_fd;
 };
 void uart_init(struct uart *u, int out_fd);
+void uart_set_irq(struct uart *u, void (*set_irq)(void *ctx, bool level),
+		  void *ctx);
+void uart_hold_input(struct uart *u);
 void uart_io(struct uart *u, uint16_t port, bool in, uint8_t *data);
 void uart_receive(struct uart *u, const uint8_t *buf, size_t n);
 

@@ -48,6 +48,7 @@ struct vm {
 	pthread_cond_t cond;
 	bool done;
 	int status;
+	const char *why;		/* how the guest ended, for people */
 	bool quiet;
 };
 
@@ -87,6 +88,28 @@ static void start_cpu(struct vm *vm, unsigned int id)
 	pthread_mutex_unlock(&vm->lock);
 }
 
+/* The platform's power ports (Documentation/platform.rst). */
+static bool power_port(struct vm *vm, uint16_t port, uint32_t v)
+{
+	if (port == PORT_ACPI_SLEEP_CONTROL) {
+		if (!(v & SLEEP_ENABLE) || ((v >> 2) & 7) != ACPI_S5_SLEEP_TYPE)
+			return true;	/* only S5 exists */
+		vm->why = "powered off";
+	} else if (port == PORT_RESET) {
+		if (!(v & 0x04))	/* the reset bit of 0xcf9 */
+			return true;
+		vm->why = "rebooted";
+	} else if (port == PORT_I8042_COMMAND) {
+		if (v != I8042_RESET)
+			return true;
+		vm->why = "rebooted";
+	} else {
+		return false;
+	}
+	vm_finish(vm, LVMM_EXIT_OK);
+	return true;
+}
+
 static void handle_io(struct vcpu *c)
 {
 	struct kvm_run *run = c->run;
@@ -104,6 +127,9 @@ static void handle_io(struct vcpu *c)
 		} else if (!in && port == LVMM_PORT_START_CPU) {
 			memcpy(&v, data, run->io.size);
 			start_cpu(c->vm, v);
+		} else if (!in && run->io.size == 1 &&
+			   power_port(c->vm, port, *data)) {
+			continue;
 		} else if (in) {
 			memset(data, 0xff, run->io.size);	/* nothing there */
 		}
@@ -270,19 +296,25 @@ static void run_usage(FILE *f)
 {
 	fprintf(f,
 "usage: lvmm run [OPTIONS] IMAGE\n"
+"       lvmm run [OPTIONS] --kernel BZIMAGE [--initrd FILE]\n"
 "\n"
 "Run a guest image with a serial console (16550A at 0x3f8) on stdio.\n"
 "IMAGE is a static ELF (32-bit: protected mode, 64-bit: long mode) or a\n"
-"flat binary. Ctrl-A x quits.\n"
+"flat binary. --kernel boots a Linux bzImage on lvmm's ACPI platform\n"
+"(Documentation/platform.rst). Ctrl-A x quits.\n"
 "\n"
-"  -m, --memory SIZE    guest RAM, with K/M/G suffix (default 64M, min 1M)\n"
+"  -m, --memory SIZE    guest RAM, with K/M/G suffix (default 64M, min 1M;\n"
+"                       256M with --kernel)\n"
 "  -c, --cpus N         vCPUs (default 1); the others start halted\n"
+"      --kernel FILE    boot this Linux bzImage (64-bit boot protocol)\n"
+"      --initrd FILE    initramfs for --kernel\n"
 "      --name NAME      name shown in lvmm ps and sysfs (lvmm only)\n"
 "      --device PATH    VMM device (default " LVMM_DEVICE_PATH "; /dev/kvm works)\n"
 "      --share[=GROUP]  let lvmm merge identical pages with the VMs of share\n"
 "                       group GROUP, 1 to 4294967295 (default 1); on another\n"
 "                       device, hand guest memory to KSM (no GROUP there)\n"
-"      --cmdline STR    command line handed to the guest\n"
+"      --cmdline STR    command line handed to the guest (with --kernel,\n"
+"                       default \"console=ttyS0\")\n"
 "      --load ADDR      flat binary: load and entry address (default 0x1000)\n"
 "      --mode MODE      flat binary: real, protected or long (default real)\n"
 "      --stats          print the exit counters when the guest ends\n"
@@ -290,6 +322,7 @@ static void run_usage(FILE *f)
 "  -h, --help           this text\n"
 "\n"
 "Exit status: the guest's (port 0x500), 0 on HLT with interrupts off,\n"
+"0 when a Linux guest powers off or reboots,\n"
 "80 triple fault, 81 failed entry, 82 internal error, 64 bad option,\n"
 "65 bad image, 66 unreadable image, 69 no device, 71 system error,\n"
 "77 permission denied. See Documentation/cli.rst.\n");
@@ -373,6 +406,26 @@ static int join_share_group(struct vm *vm, uint32_t group)
 	return err == EPERM || err == EACCES ? LVMM_EXIT_NOPERM : LVMM_EXIT_OSERR;
 }
 
+/* COM1's interrupt line, wired to IOAPIC pin UART_GSI. */
+static void uart_irq(void *ctx, bool level)
+{
+	struct vm *vm = ctx;
+	struct kvm_irq_level irq = { .irq = UART_GSI, .level = level };
+
+	if (ioctl(vm->fd, KVM_IRQ_LINE, &irq))
+		fprintf(stderr, "\r\nlvmm: KVM_IRQ_LINE %u: %s\r\n", UART_GSI,
+			strerror(errno));
+}
+
+static int setup_linux_vcpu(struct vm *vm, struct vcpu *cpu)
+{
+	int ret = boot_set_cpuid(vm->sys_fd, cpu->fd, cpu->id);
+
+	if (!ret && cpu->id == 0)
+		ret = linux_setup_bsp(cpu->fd, &vm->img);
+	return ret;
+}
+
 static void print_stats(struct vm *vm)
 {
 	static const char *const names[] = {
@@ -402,6 +455,8 @@ int cmd_run(int argc, char **argv)
 		{ "name", required_argument, NULL, 'N' },
 		{ "device", required_argument, NULL, 'd' },
 		{ "cmdline", required_argument, NULL, 'C' },
+		{ "kernel", required_argument, NULL, 'K' },
+		{ "initrd", required_argument, NULL, 'I' },
 		{ "load", required_argument, NULL, 'L' },
 		{ "mode", required_argument, NULL, 'M' },
 		{ "share", optional_argument, NULL, 'G' },
@@ -411,7 +466,9 @@ int cmd_run(int argc, char **argv)
 		{}
 	};
 	struct vm *vm = calloc(1, sizeof(*vm));
-	const char *name = NULL, *cmdline = "", *image;
+	const char *name = NULL, *cmdline = NULL, *image = NULL;
+	struct linux_boot lb = {};
+	bool mem_given = false;
 	enum cpu_mode flat_mode = MODE_REAL;
 	uint64_t flat_addr = 0x1000;
 	uint32_t share = LVMM_SHARE_NONE;
@@ -430,6 +487,7 @@ int cmd_run(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "m:c:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
+			mem_given = true;
 			if (parse_size(optarg, &vm->mem_size) ||
 			    vm->mem_size < (1 << 20) || vm->mem_size & 0xfff ||
 			    vm->mem_size > (1ULL << 40)) {
@@ -454,6 +512,12 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'C':
 			cmdline = optarg;
+			break;
+		case 'K':
+			lb.kernel = optarg;
+			break;
+		case 'I':
+			lb.initrd = optarg;
 			break;
 		case 'L':
 			if (parse_size(optarg, &flat_addr)) {
@@ -497,13 +561,29 @@ int cmd_run(int argc, char **argv)
 			return LVMM_EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1) {
+	if (lb.kernel && optind != argc) {
+		fprintf(stderr, "lvmm run: an IMAGE and --kernel: give one of them\n");
+		return LVMM_EXIT_USAGE;
+	}
+	if (!lb.kernel && optind != argc - 1) {
 		fprintf(stderr, "lvmm run: %s\n", optind == argc ?
 			"no IMAGE given" : "more than one IMAGE given");
 		run_usage(stderr);
 		return LVMM_EXIT_USAGE;
 	}
-	image = argv[optind];
+	if (lb.initrd && !lb.kernel) {
+		fprintf(stderr, "lvmm run: --initrd needs --kernel\n");
+		return LVMM_EXIT_USAGE;
+	}
+	if (lb.kernel) {
+		lb.cmdline = cmdline ? cmdline : "console=ttyS0";
+		if (!mem_given)
+			vm->mem_size = 256 << 20;
+	} else {
+		image = argv[optind];
+		if (!cmdline)
+			cmdline = "";
+	}
 
 	vm->sys_fd = open_device(vm->device, &code);
 	if (vm->sys_fd < 0)
@@ -555,17 +635,35 @@ int cmd_run(int argc, char **argv)
 			errno == EINVAL ? " (a kernel without KSM?)" : "");
 		return LVMM_EXIT_OSERR;
 	}
-	code = load_image(image, vm->mem, vm->mem_size, flat_mode, flat_addr,
-			  &vm->img);
-	if (code)
-		return code;
-	code = boot_setup_memory(vm->mem, vm->mem_size, vm->nr_cpus, cmdline);
-	if (code)
-		return code;
+	if (lb.kernel) {
+		code = linux_load(&lb, vm->mem, vm->mem_size, vm->nr_cpus,
+				  &vm->img);
+		if (code)
+			return code;
+		/* The local APICs and the IOAPIC; before any vCPU. */
+		if (ioctl(vm->fd, KVM_CREATE_IRQCHIP, 0)) {
+			fprintf(stderr, "lvmm: KVM_CREATE_IRQCHIP on %s: %s\n",
+				vm->device, strerror(errno));
+			return LVMM_EXIT_OSERR;
+		}
+	} else {
+		code = load_image(image, vm->mem, vm->mem_size, flat_mode,
+				  flat_addr, &vm->img);
+		if (code)
+			return code;
+		code = boot_setup_memory(vm->mem, vm->mem_size, vm->nr_cpus,
+					 cmdline);
+		if (code)
+			return code;
+	}
 
 	pthread_mutex_init(&vm->lock, NULL);
 	pthread_cond_init(&vm->cond, NULL);
 	uart_init(&vm->uart, STDOUT_FILENO);
+	if (lb.kernel) {
+		uart_set_irq(&vm->uart, uart_irq, vm);
+		uart_hold_input(&vm->uart);
+	}
 	for (i = 0; i < vm->nr_cpus; i++) {
 		struct vcpu *cpu = &vm->cpus[i];
 		long sz = ioctl(vm->sys_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
@@ -580,8 +678,13 @@ int cmd_run(int argc, char **argv)
 		}
 		cpu->run = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED,
 				cpu->fd, 0);
-		ret = cpu->run == MAP_FAILED ? -errno :
-		      boot_setup_vcpu(vm->sys_fd, cpu->fd, &vm->img, i, vm->mem_size);
+		if (cpu->run == MAP_FAILED)
+			ret = -errno;
+		else if (lb.kernel)
+			ret = setup_linux_vcpu(vm, cpu);
+		else
+			ret = boot_setup_vcpu(vm->sys_fd, cpu->fd, &vm->img, i,
+					      vm->mem_size);
 		if (ret) {
 			fprintf(stderr, "lvmm: cannot set up vCPU %d: %s\n", i,
 				strerror(-ret));
@@ -598,7 +701,9 @@ int cmd_run(int argc, char **argv)
 	sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART: KVM_RUN returns */
 
 	console_raw();
-	vm->cpus[0].started = true;
+	/* A Linux guest's APs wait in the kernel for INIT and SIPI. */
+	for (i = 0; i < (lb.kernel ? vm->nr_cpus : 1); i++)
+		vm->cpus[i].started = true;
 	for (i = 0; i < vm->nr_cpus; i++) {
 		if (pthread_create(&vm->cpus[i].thread, NULL, vcpu_thread,
 				   &vm->cpus[i])) {
@@ -641,5 +746,7 @@ int cmd_run(int argc, char **argv)
 		print_stats(vm);
 	if (!vm->quiet && vm->status >= 128)
 		fprintf(stderr, "lvmm: stopped by signal %d\n", vm->status - 128);
+	else if (!vm->quiet && vm->why)
+		fprintf(stderr, "lvmm: the guest %s\n", vm->why);
 	return vm->status;
 }

@@ -4,8 +4,18 @@
  * IIR/FCR, LCR, MCR, LSR, MSR, SCR and the divisor latch. Output goes to a
  * file descriptor as it is written; input is queued by the console thread
  * and read by the guest through RBR, with LSR.DR telling it that a byte is
- * there. No interrupt is raised yet: lvmm has no interrupt injection, so
- * guests poll LSR.
+ * there.
+ *
+ * Interrupts follow the chip: "data ready" and "transmitter empty" are
+ * pending when IER enables them, IIR names the highest one (reading it
+ * clears "transmitter empty"), and the line is asserted while one is
+ * pending and MCR.OUT2 lets it out, as on a PC. The line goes to @set_irq,
+ * which the launcher wires to an IOAPIC pin; guests that never enable IER
+ * poll LSR instead.
+ *
+ * Input can be held (uart_hold_input()) until the guest first enables the
+ * receive interrupt: a kernel clears the FIFO while it probes the port, and
+ * a line piped in at launch must survive that.
  */
 #include <string.h>
 #include <unistd.h>
@@ -19,8 +29,13 @@
 #define MCR_LOOP	0x10
 #define MSR_DEFAULT	0xb0	/* DCD, DSR, CTS */
 #define IIR_NONE	0x01
+#define IIR_THRE	0x02
+#define IIR_RDA		0x04
 #define IIR_FIFO	0xc0
 #define FCR_ENABLE	0x01
+#define IER_RDI		0x01
+#define IER_THRI	0x02
+#define MCR_OUT2	0x08
 
 void uart_init(struct uart *u, int out_fd)
 {
@@ -30,6 +45,43 @@ void uart_init(struct uart *u, int out_fd)
 	u->lcr = 0x03;		/* 8N1 */
 	u->mcr = 0x08;		/* OUT2 */
 	u->dll = 12;		/* 9600 baud */
+}
+
+static bool rx_ready(struct uart *u)
+{
+	return !u->hold_input && u->rx_head != u->rx_tail;
+}
+
+static uint8_t iir(struct uart *u)
+{
+	if ((u->ier & IER_RDI) && rx_ready(u))
+		return IIR_RDA;
+	if ((u->ier & IER_THRI) && u->thre_pending)
+		return IIR_THRE;
+	return IIR_NONE;
+}
+
+/* Under u->lock: move the interrupt line if the pending state changed. */
+static void update_irq(struct uart *u)
+{
+	bool level = iir(u) != IIR_NONE && (u->mcr & MCR_OUT2);
+
+	if (level != u->irq_level && u->set_irq) {
+		u->irq_level = level;
+		u->set_irq(u->irq_ctx, level);
+	}
+}
+
+void uart_set_irq(struct uart *u, void (*set_irq)(void *ctx, bool level),
+		  void *ctx)
+{
+	u->set_irq = set_irq;
+	u->irq_ctx = ctx;
+}
+
+void uart_hold_input(struct uart *u)
+{
+	u->hold_input = true;
 }
 
 void uart_receive(struct uart *u, const uint8_t *buf, size_t n)
@@ -45,6 +97,7 @@ void uart_receive(struct uart *u, const uint8_t *buf, size_t n)
 		u->rx[u->rx_head] = buf[i];
 		u->rx_head = next;
 	}
+	update_irq(u);
 	pthread_mutex_unlock(&u->lock);
 }
 
@@ -57,7 +110,7 @@ static uint8_t uart_read(struct uart *u, unsigned int reg)
 	case 0:
 		if (dlab)
 			return u->dll;
-		if (u->rx_head == u->rx_tail)
+		if (!rx_ready(u))
 			return 0;
 		v = u->rx[u->rx_tail];
 		u->rx_tail = (u->rx_tail + 1) % sizeof(u->rx);
@@ -65,14 +118,17 @@ static uint8_t uart_read(struct uart *u, unsigned int reg)
 	case 1:
 		return dlab ? u->dlm : u->ier;
 	case 2:
-		return IIR_NONE | ((u->fcr & FCR_ENABLE) ? IIR_FIFO : 0);
+		v = iir(u);
+		/* Reading IIR is how the driver acknowledges "THR empty". */
+		if (v == IIR_THRE)
+			u->thre_pending = false;
+		return v | ((u->fcr & FCR_ENABLE) ? IIR_FIFO : 0);
 	case 3:
 		return u->lcr;
 	case 4:
 		return u->mcr;
 	case 5:
-		return LSR_THRE | LSR_TEMT |
-		       (u->rx_head != u->rx_tail ? LSR_DR : 0);
+		return LSR_THRE | LSR_TEMT | (rx_ready(u) ? LSR_DR : 0);
 	case 6:
 		/* In loopback, the modem lines follow MCR, as on the chip. */
 		if (u->mcr & MCR_LOOP)
@@ -103,16 +159,24 @@ static void uart_write(struct uart *u, unsigned int reg, uint8_t v)
 		} else if (write(u->out_fd, &v, 1) < 0) {
 			/* The console went away; the guest cannot tell. */
 		}
+		/* Sent at once: THR is empty again. */
+		u->thre_pending = true;
 		break;
 	case 1:
-		if (dlab)
+		if (dlab) {
 			u->dlm = v;
-		else
-			u->ier = v & 0x0f;
+			break;
+		}
+		/* Enabling the THRE interrupt with THR empty raises it. */
+		if ((v & IER_THRI) && !(u->ier & IER_THRI))
+			u->thre_pending = true;
+		if (v & IER_RDI)
+			u->hold_input = false;
+		u->ier = v & 0x0f;
 		break;
 	case 2:
 		u->fcr = v;
-		if (v & 0x02)	/* clear the receive FIFO */
+		if ((v & 0x02) && !u->hold_input)	/* clear the receive FIFO */
 			u->rx_tail = u->rx_head;
 		break;
 	case 3:
@@ -138,5 +202,6 @@ void uart_io(struct uart *u, uint16_t port, bool in, uint8_t *data)
 		*data = uart_read(u, reg);
 	else
 		uart_write(u, reg, *data);
+	update_irq(u);
 	pthread_mutex_unlock(&u->lock);
 }
