@@ -71,7 +71,7 @@ static int handle_hlt(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 		return 0;
 	/* With the in-kernel APIC the wait is ours (run.c); else the VMM's. */
 	if (vcpu->lapic) {
-		vcpu->halted = true;
+		vcpu->mp_state = KVM_MP_STATE_HALTED;
 		return 1;
 	}
 	vcpu->run->exit_reason = KVM_EXIT_HLT;
