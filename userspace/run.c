@@ -582,6 +582,10 @@ int cmd_run(int argc, char **argv)
 				cpu->fd, 0);
 		ret = cpu->run == MAP_FAILED ? -errno :
 		      boot_setup_vcpu(vm->sys_fd, cpu->fd, &vm->img, i, vm->mem_size);
+		/* Our guests' APs start at their registers, not by INIT/SIPI. */
+		if (!ret && ioctl(cpu->fd, KVM_SET_MP_STATE,
+				  &(struct kvm_mp_state){ KVM_MP_STATE_RUNNABLE }))
+			ret = -errno;
 		if (ret) {
 			fprintf(stderr, "lvmm: cannot set up vCPU %d: %s\n", i,
 				strerror(-ret));
