@@ -24,7 +24,8 @@
  *
  *   ioapic->lock        (spinlock) the IOAPIC's pins and table (ioapic.c)
  *   lapic->lock         (raw spinlock, interrupts off) one local APIC's
- *                       registers and timer (lapic.h); also taken by the
+ *                       registers and timer, and the INIT and SIPI other
+ *                       vCPUs latched for it (lapic.h); also taken by the
  *                       APIC timer in hard interrupt context. Never two
  *                       APICs' locks at once.
  */
