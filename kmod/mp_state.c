@@ -58,7 +58,7 @@ static void vcpu_init_reset(struct lvmm_vcpu *vcpu)
 	set_bit(LVMM_REQ_TLB_FLUSH, &vcpu->requests);
 }
 
-/* Act on INIT and SIPI latched by other vCPUs (KVM's kvm_apic_accept_events). */
+/* Act on INIT and SIPI other vCPUs latched (KVM: kvm_apic_accept_events). */
 static void accept_init_sipi(struct lvmm_vcpu *vcpu)
 {
 	struct kvm_sregs sregs;
