@@ -128,8 +128,11 @@ struct lvmm_cpu_state {
  * @features:    the capabilities found by @probe; sets *@nr
  * @vm_init:     allocate a VM's backend state (nested page table root)
  * @vm_destroy:  free it, and every page table below it
- * @vcpu_create: allocate and reset a vCPU's backend state
+ * @vcpu_create: allocate a vCPU's backend state, in the RESET state
  * @vcpu_destroy: free it
+ * @vcpu_reset:  put the state the backend holds (segments, control and
+ *               debug registers, events being delivered) in the INIT
+ *               state; the core resets its own registers and the APIC
  * @vcpu_enter:  enter the guest once and describe the exit in @exit;
  *               -EAGAIN if a signal, reschedule or kick came first
  * @get_sregs:   KVM_GET_SREGS
@@ -160,6 +163,7 @@ struct lvmm_arch_ops {
 	void (*vm_destroy)(struct lvmm_vm *vm);
 	int (*vcpu_create)(struct lvmm_vcpu *vcpu);
 	void (*vcpu_destroy)(struct lvmm_vcpu *vcpu);
+	void (*vcpu_reset)(struct lvmm_vcpu *vcpu);
 	int (*vcpu_enter)(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
 
 	void (*get_sregs)(struct lvmm_vcpu *vcpu, struct kvm_sregs *sregs);

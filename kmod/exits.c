@@ -69,9 +69,9 @@ static int handle_hlt(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 {
 	if (lvmm_skip(vcpu, exit, op_hlt, sizeof(op_hlt)) <= 0)
 		return 0;
-	/* With the in-kernel APIC the wait is ours (run.c); else the VMM's. */
+	/* With the in-kernel APIC the wait is ours (mp_state.c). */
 	if (vcpu->lapic) {
-		vcpu->halted = true;
+		vcpu->mp_state = KVM_MP_STATE_HALTED;
 		return 1;
 	}
 	vcpu->run->exit_reason = KVM_EXIT_HLT;

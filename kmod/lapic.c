@@ -11,10 +11,12 @@
  * priority, moves it to ISR and hands it to the backend's event injection.
  *
  * The APIC timer counts at 1 GHz, as KVM's does, divided by TDCR.
+ * INIT and SIPI IPIs are latched here, in @init_sipi, and acted on by the
+ * target vCPU itself (mp_state.c), which alone may touch its registers.
+ *
  * Not modelled: the CR8/TPR link, the error status register (always 0),
  * lowest-priority arbitration (the first destination wins), SMI and NMI
- * (NMIs are counted and dropped: lvmm has no NMI injection), INIT and
- * SIPI (the VMM starts APs with KVM_SET_REGS).
+ * (NMIs are counted and dropped: lvmm has no NMI injection).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -352,14 +354,67 @@ static bool ipi_target(struct lvmm_vcpu *src, struct lvmm_vcpu *t, u32 icr,
 	return lvmm_lapic_match(t, dest, icr & APIC_DEST_LOGICAL);
 }
 
+/*
+ * Latch an INIT or a SIPI for @t. A new INIT drops a SIPI not yet taken,
+ * as in KVM: the SIPI belonged to the INIT before it.
+ */
+static void latch_init_sipi(struct lvmm_vcpu *t, u32 mode, u8 vector)
+{
+	struct lvmm_lapic *a = t->lapic;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&a->lock, flags);
+	if (mode == APIC_DM_INIT) {
+		WRITE_ONCE(a->init_sipi, LVMM_APIC_INIT);
+	} else {
+		a->sipi_vector = vector;
+		WRITE_ONCE(a->init_sipi, a->init_sipi | LVMM_APIC_SIPI);
+	}
+	raw_spin_unlock_irqrestore(&a->lock, flags);
+	kick(t);
+}
+
+bool lvmm_lapic_has_init_sipi(struct lvmm_vcpu *vcpu)
+{
+	return READ_ONCE(vcpu->lapic->init_sipi);
+}
+
+/* The INIT and SIPI bits latched for @vcpu, now cleared; *@vector: SIPI's. */
+unsigned long lvmm_lapic_take_init_sipi(struct lvmm_vcpu *vcpu, u8 *vector)
+{
+	struct lvmm_lapic *a = vcpu->lapic;
+	unsigned long flags, events;
+
+	raw_spin_lock_irqsave(&a->lock, flags);
+	events = a->init_sipi;
+	*vector = a->sipi_vector;
+	WRITE_ONCE(a->init_sipi, 0);
+	raw_spin_unlock_irqrestore(&a->lock, flags);
+	return events;
+}
+
 static void send_ipi(struct lvmm_vcpu *src, u32 icr, u32 dest)
 {
 	struct lvmm_vm *vm = src->vm;
 	u32 mode = icr & APIC_MODE_MASK;
 	unsigned int i;
 
-	if (mode != APIC_DM_FIXED && mode != APIC_DM_LOWEST) {
-		/* NMI, SMI, INIT, SIPI: see the header comment. */
+	switch (mode) {
+	case APIC_DM_FIXED:
+	case APIC_DM_LOWEST:
+	case APIC_DM_STARTUP:
+		break;
+	case APIC_DM_INIT:
+		/*
+		 * "INIT level de-assert" (level trigger, level 0) only
+		 * synchronised the arbitration IDs of old APICs: KVM ignores
+		 * it, and Linux still sends it after every INIT.
+		 */
+		if ((icr & APIC_INT_LEVELTRIG) && !(icr & APIC_INT_ASSERT))
+			return;
+		break;
+	default:
+		/* NMI, SMI: see the header comment. */
 		src->lapic->nmi_dropped += mode == APIC_DM_NMI;
 		pr_info_ratelimited("vm %u vcpu %u: IPI delivery mode 0x%x not supported; dropped\n",
 				    vm->id, src->id, mode >> 8);
@@ -371,6 +426,10 @@ static void send_ipi(struct lvmm_vcpu *src, u32 icr, u32 dest)
 
 		if (!t || !ipi_target(src, t, icr, dest))
 			continue;
+		if (mode == APIC_DM_INIT || mode == APIC_DM_STARTUP) {
+			latch_init_sipi(t, mode, icr & APIC_VECTOR_MASK);
+			continue;
+		}
 		lvmm_lapic_deliver(t, icr & APIC_VECTOR_MASK, false);
 		if (mode == APIC_DM_LOWEST)
 			break;
@@ -400,6 +459,28 @@ static void reset_regs(struct lvmm_lapic *a)
 	mask_lvts(a);
 	a->tsc_deadline = 0;
 	a->period_ns = 0;
+}
+
+/*
+ * INIT: the registers as after RESET, but for the APIC ID and, in x2APIC
+ * mode, the LDR derived from it; IA32_APIC_BASE stays as it is (KVM's
+ * kvm_lapic_reset() with init_event). The vCPU's own thread, no lock held.
+ */
+void lvmm_lapic_init_reset(struct lvmm_vcpu *vcpu)
+{
+	struct lvmm_lapic *a = vcpu->lapic;
+	unsigned long flags;
+	u32 id, ldr;
+
+	hrtimer_cancel(&a->timer);
+	raw_spin_lock_irqsave(&a->lock, flags);
+	id = *reg(a, APIC_ID);
+	ldr = *reg(a, APIC_LDR);
+	reset_regs(a);
+	*reg(a, APIC_ID) = id;
+	if (x2apic_mode(vcpu))
+		*reg(a, APIC_LDR) = ldr;
+	raw_spin_unlock_irqrestore(&a->lock, flags);
 }
 
 static u32 read_reg(struct lvmm_lapic *a, u32 off)

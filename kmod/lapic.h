@@ -6,6 +6,7 @@
 #ifndef LVMM_LAPIC_H
 #define LVMM_LAPIC_H
 
+#include <linux/bits.h>
 #include <linux/hrtimer.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -30,6 +31,12 @@ struct lvmm_vm;
  * @expires:      when @timer fires next (for the current-count register)
  * @tsc_deadline: IA32_TSC_DEADLINE, in guest TSC cycles; 0 if disarmed
  * @nmi_dropped:  NMIs sent to this vCPU, which lvmm does not deliver
+ * @init_sipi:    INIT and SIPI sent to this vCPU and not yet taken
+ *                (LVMM_APIC_INIT, LVMM_APIC_SIPI bits); written by the
+ *                senders, taken by the vCPU in lvmm_lapic_take_init_sipi(),
+ *                both under @lock. The vCPU may peek without the lock: a
+ *                kick follows every write.
+ * @sipi_vector:  the vector of the last SIPI; under @lock
  */
 struct lvmm_lapic {
 	struct lvmm_vcpu *vcpu;
@@ -40,7 +47,12 @@ struct lvmm_lapic {
 	ktime_t expires;
 	u64 tsc_deadline;
 	u64 nmi_dropped;
+	unsigned long init_sipi;
+	u8 sipi_vector;
 };
+
+#define LVMM_APIC_INIT		BIT(0)
+#define LVMM_APIC_SIPI		BIT(1)
 
 int lvmm_lapic_create(struct lvmm_vcpu *vcpu);
 void lvmm_lapic_destroy(struct lvmm_vcpu *vcpu);
@@ -48,6 +60,11 @@ void lvmm_lapic_destroy(struct lvmm_vcpu *vcpu);
 /* The run loop: take an interrupt into the guest, wait in HLT. */
 void lvmm_lapic_inject(struct lvmm_vcpu *vcpu);
 bool lvmm_lapic_runnable(struct lvmm_vcpu *vcpu);
+
+/* INIT and SIPI from other vCPUs (mp_state.c acts on them). */
+bool lvmm_lapic_has_init_sipi(struct lvmm_vcpu *vcpu);
+unsigned long lvmm_lapic_take_init_sipi(struct lvmm_vcpu *vcpu, u8 *vector);
+void lvmm_lapic_init_reset(struct lvmm_vcpu *vcpu);
 
 /* The register interfaces: MMIO in xAPIC mode, MSRs in x2APIC mode. */
 bool lvmm_lapic_mmio(struct lvmm_vcpu *vcpu, u64 gpa, unsigned int size,

@@ -24,7 +24,8 @@
  *
  *   ioapic->lock        (spinlock) the IOAPIC's pins and table (ioapic.c)
  *   lapic->lock         (raw spinlock, interrupts off) one local APIC's
- *                       registers and timer (lapic.h); also taken by the
+ *                       registers and timer, and the INIT and SIPI other
+ *                       vCPUs latched for it (lapic.h); also taken by the
  *                       APIC timer in hard interrupt context. Never two
  *                       APICs' locks at once.
  *
@@ -275,8 +276,16 @@ struct lvmm_vcpu {
 	struct lvmm_lapic *lapic;
 	u64 apic_base;			/* IA32_APIC_BASE */
 	bool lapic_window;		/* the APIC waits for IF: open a window */
-	bool halted;			/* in HLT, until the APIC has an interrupt */
-	wait_queue_head_t wait;		/* where a halted vCPU sleeps */
+	/*
+	 * KVM_MP_STATE_*: RUNNABLE, HALTED (in HLT until the APIC has an
+	 * interrupt), UNINITIALIZED (an AP waiting for INIT) or
+	 * INIT_RECEIVED (waiting for SIPI); the last three only with the
+	 * in-kernel APIC (mp_state.c). Read and written only by the ioctls
+	 * of this vCPU, under @mutex: other vCPUs' INIT and SIPI are latched
+	 * in the APIC (lapic.h) and taken from there by the vCPU itself.
+	 */
+	u32 mp_state;
+	wait_queue_head_t wait;		/* where a vCPU not runnable sleeps */
 	struct lvmm_msr_state msrs;
 	u64 system_time_msr;		/* MSR_KVM_SYSTEM_TIME(_NEW) */
 	bool system_time_old;		/* ...written through the old one */
@@ -343,6 +352,11 @@ void lvmm_vcpu_free(struct lvmm_vcpu *vcpu);
 
 /* run.c */
 int lvmm_vcpu_run(struct lvmm_vcpu *vcpu);
+
+/* mp_state.c */
+void lvmm_vcpu_init_mp_state(struct lvmm_vcpu *vcpu);
+int lvmm_vcpu_wait(struct lvmm_vcpu *vcpu);
+int lvmm_mp_state_ioctl(struct lvmm_vcpu *vcpu, void __user *u, bool set);
 
 /* exits.c */
 int lvmm_handle_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);

@@ -57,23 +57,6 @@ void lvmm_vcpu_finish_entry(struct lvmm_vcpu *vcpu)
 	WRITE_ONCE(vcpu->mode, LVMM_OUTSIDE_GUEST);
 }
 
-/*
- * A vCPU in HLT with the in-kernel APIC sleeps here until the APIC has an
- * interrupt the guest would take. 0 to go on, -EINTR for a signal: the vCPU
- * stays halted (KVM_GET_MP_STATE says so) and halts again on KVM_RUN.
- */
-static int lvmm_vcpu_halt(struct lvmm_vcpu *vcpu)
-{
-	if (!lvmm_lapic_runnable(vcpu)) {
-		vcpu->stats.halt_waits++;
-		if (wait_event_interruptible(vcpu->wait,
-					     lvmm_lapic_runnable(vcpu)))
-			return -EINTR;
-	}
-	vcpu->halted = false;
-	return 0;
-}
-
 int lvmm_vcpu_run(struct lvmm_vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
@@ -102,7 +85,8 @@ int lvmm_vcpu_run(struct lvmm_vcpu *vcpu)
 		}
 		cond_resched();
 		if (vcpu->lapic) {
-			if (vcpu->halted && lvmm_vcpu_halt(vcpu))
+			/* HLT, or an AP before INIT and SIPI (mp_state.c). */
+			if (lvmm_vcpu_wait(vcpu))
 				continue;	/* the signal ends the loop */
 			clear_bit(LVMM_REQ_EVENT, &vcpu->requests);
 			lvmm_lapic_inject(vcpu);

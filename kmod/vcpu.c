@@ -99,32 +99,6 @@ static int lvmm_vcpu_events(struct lvmm_vcpu *vcpu, void __user *u, bool set)
 	return copy_to_user(u, &ev, sizeof(ev)) ? -EFAULT : 0;
 }
 
-/* Without an in-kernel APIC a vCPU is always runnable, as with KVM. */
-/*
- * Runnable, or halted in HLT waiting for the in-kernel APIC. INIT and SIPI
- * states do not exist in lvmm (see lapic.c).
- */
-static int lvmm_mp_state(struct lvmm_vcpu *vcpu, void __user *u, bool set)
-{
-	struct kvm_mp_state mp = {
-		.mp_state = vcpu->halted ? KVM_MP_STATE_HALTED :
-					   KVM_MP_STATE_RUNNABLE,
-	};
-
-	if (!set)
-		return copy_to_user(u, &mp, sizeof(mp)) ? -EFAULT : 0;
-	if (copy_from_user(&mp, u, sizeof(mp)))
-		return -EFAULT;
-	if (mp.mp_state == KVM_MP_STATE_HALTED && vcpu->lapic) {
-		vcpu->halted = true;
-		return 0;
-	}
-	if (mp.mp_state != KVM_MP_STATE_RUNNABLE)
-		return -EINVAL;
-	vcpu->halted = false;
-	return 0;
-}
-
 /* KVM_GET_LAPIC / KVM_SET_LAPIC: -EINVAL without an APIC, as in KVM. */
 static int lvmm_lapic_state(struct lvmm_vcpu *vcpu, void __user *u, bool set)
 {
@@ -213,7 +187,7 @@ static long lvmm_vcpu_ioctl(struct file *file, unsigned int cmd,
 		break;
 	case KVM_GET_MP_STATE:
 	case KVM_SET_MP_STATE:
-		ret = lvmm_mp_state(vcpu, argp, cmd == KVM_SET_MP_STATE);
+		ret = lvmm_mp_state_ioctl(vcpu, argp, cmd == KVM_SET_MP_STATE);
 		break;
 	case KVM_GET_FPU:
 		ret = lvmm_get_fpu(vcpu, argp);
@@ -362,6 +336,7 @@ static struct lvmm_vcpu *lvmm_vcpu_alloc(struct lvmm_vm *vm, u32 id)
 		fpu_free_guest_fpstate(&vcpu->fpu);
 		goto err;
 	}
+	lvmm_vcpu_init_mp_state(vcpu);
 	return vcpu;
 
 err:

@@ -139,15 +139,12 @@ static void *run_receiver(void *arg)
 TEST(ipi_wakes_another_vcpu)
 {
 	struct guest *g = apic_guest(GUEST_PROG(apic_ipi));
-	struct kvm_mp_state runnable = { KVM_MP_STATE_RUNNABLE };
 	struct waiter w = { 0 };
 	struct kvm_regs regs;
 	pthread_t t;
 	uint8_t data;
 
 	w.vcpu = guest_add_vcpu(g, 1);
-	/* KVM holds an AP until INIT/SIPI, which lvmm does not model. */
-	ASSERT_EQ(0, ioctl(w.vcpu->fd, KVM_SET_MP_STATE, &runnable));
 	ASSERT_EQ(0, ioctl(w.vcpu->fd, KVM_GET_REGS, &regs));
 	regs.rax = 1;
 	regs.rbx = GUEST_AFTER_IDT;

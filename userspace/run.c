@@ -678,13 +678,18 @@ int cmd_run(int argc, char **argv)
 		}
 		cpu->run = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED,
 				cpu->fd, 0);
-		if (cpu->run == MAP_FAILED)
+		if (cpu->run == MAP_FAILED) {
 			ret = -errno;
-		else if (lb.kernel)
+		} else if (lb.kernel) {
 			ret = setup_linux_vcpu(vm, cpu);
-		else
+		} else {
 			ret = boot_setup_vcpu(vm->sys_fd, cpu->fd, &vm->img, i,
 					      vm->mem_size);
+			/* Our guests' APs start at their registers, not by SIPI. */
+			if (!ret && ioctl(cpu->fd, KVM_SET_MP_STATE,
+					  &(struct kvm_mp_state){ KVM_MP_STATE_RUNNABLE }))
+				ret = -errno;
+		}
 		if (ret) {
 			fprintf(stderr, "lvmm: cannot set up vCPU %d: %s\n", i,
 				strerror(-ret));

@@ -45,6 +45,7 @@ const struct lvmm_arch_ops lvmm_svm_ops = {
 	.vm_destroy	= svm_vm_destroy,
 	.vcpu_create	= svm_vcpu_create,
 	.vcpu_destroy	= svm_vcpu_destroy,
+	.vcpu_reset	= svm_vcpu_init_reset,
 	.vcpu_enter	= svm_vcpu_enter,
 	.get_sregs	= svm_get_sregs,
 	.set_sregs	= svm_set_sregs,

@@ -130,6 +130,7 @@ int svm_tables_init(void);
 void svm_tables_exit(void);
 int svm_vcpu_create(struct lvmm_vcpu *vcpu);
 void svm_vcpu_destroy(struct lvmm_vcpu *vcpu);
+void svm_vcpu_init_reset(struct lvmm_vcpu *vcpu);
 void svm_get_sregs(struct lvmm_vcpu *vcpu, struct kvm_sregs *sregs);
 int svm_set_sregs(struct lvmm_vcpu *vcpu, const struct kvm_sregs *sregs);
 void svm_get_state(struct lvmm_vcpu *vcpu, struct lvmm_cpu_state *st);

@@ -92,11 +92,17 @@ static void seg_set(struct vmcb_seg *seg, u16 selector, u64 base, u32 limit,
 	seg->attrib = attrib;
 }
 
-/* The architectural state after RESET, as KVM also sets it. */
-static void svm_reset(struct lvmm_vcpu *vcpu)
+/*
+ * The architectural state after RESET (@init false) or INIT, as KVM sets
+ * it. INIT keeps the MSRs (PAT among them: the VMCB's g_pat) and drops
+ * whatever event was being delivered; at RESET the VMCB is still all
+ * zeroes, so CR2-CR4 and the event fields are 0 already.
+ */
+static void svm_reset(struct lvmm_vcpu *vcpu, bool init)
 {
 	struct svm_vcpu *sv = to_svm(vcpu);
 	struct vmcb_save_area *save = &sv->vmcb->save;
+	struct vmcb_control_area *c = &sv->vmcb->control;
 
 	seg_set(&save->cs, 0xf000, 0xffff0000, 0xffff, 0x9b);
 	seg_set(&save->ds, 0, 0, 0xffff, 0x93);
@@ -109,13 +115,32 @@ static void svm_reset(struct lvmm_vcpu *vcpu)
 	seg_set(&save->gdtr, 0, 0, 0xffff, 0);
 	seg_set(&save->idtr, 0, 0, 0xffff, 0);
 	save->cr0 = X86_CR0_ET | X86_CR0_CD | X86_CR0_NW;
+	save->cr2 = 0;
+	save->cr3 = 0;
+	save->cr4 = 0;
 	save->efer = EFER_SVME;
 	save->dr6 = 0xffff0ff0;
 	save->dr7 = 0x400;
-	save->g_pat = 0x0007040600070406ULL;
+	if (!init)
+		save->g_pat = 0x0007040600070406ULL;
 	save->cpl = 0;
+	memset(sv->dr, 0, sizeof(sv->dr));
 	sv->dr6 = 0xffff0ff0;
 	sv->dr7 = 0x400;
+	sv->spec_ctrl = 0;
+	save->spec_ctrl = 0;
+	sv->shutdown = false;
+	c->event_inj = 0;
+	c->event_inj_err = 0;
+	c->int_state = 0;
+	svm_close_irq_window(vcpu);
+	svm_mark_dirty(sv, SVM_CLEAN_ALL);
+}
+
+/* INIT: the guest's TLB goes too, as in KVM (the core requests it). */
+void svm_vcpu_init_reset(struct lvmm_vcpu *vcpu)
+{
+	svm_reset(vcpu, true);
 }
 
 int svm_vcpu_create(struct lvmm_vcpu *vcpu)
@@ -147,7 +172,7 @@ int svm_vcpu_create(struct lvmm_vcpu *vcpu)
 	vmcb->control.int_ctl = V_INTR_MASKING_MASK;
 	vmcb->control.nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
 	vmcb->control.nested_cr3 = __pa(to_svm_vm(vcpu->vm)->npt_root);
-	svm_reset(vcpu);
+	svm_reset(vcpu, false);
 	return 0;
 }
 

@@ -89,7 +89,7 @@ void *vm_add_anon_memory(struct vm *vm, uint32_t slot, uint64_t gpa,
 	return mem;
 }
 
-struct vcpu *vcpu_create(struct vm *vm, int id)
+struct vcpu *__vcpu_create(struct vm *vm, int id)
 {
 	struct vcpu *vcpu = calloc(1, sizeof(*vcpu));
 	void *run;
@@ -105,6 +105,20 @@ struct vcpu *vcpu_create(struct vm *vm, int id)
 	if (run == MAP_FAILED)
 		vmm_die("mmap kvm_run of vCPU %d", id);
 	vcpu->run = run;
+	return vcpu;
+}
+
+/*
+ * With an in-kernel irqchip an AP starts UNINITIALIZED, waiting for INIT
+ * and SIPI. Like KVM's selftest library, make every vCPU runnable: the
+ * tests start each one at the registers they set.
+ */
+struct vcpu *vcpu_create(struct vm *vm, int id)
+{
+	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
+	struct vcpu *vcpu = __vcpu_create(vm, id);
+
+	vmm_ioctl(vcpu->fd, KVM_SET_MP_STATE, &mp);
 	return vcpu;
 }
 

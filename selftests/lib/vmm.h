@@ -56,7 +56,10 @@ void vm_destroy(struct vm *vm);
 void *vm_add_anon_memory(struct vm *vm, uint32_t slot, uint64_t gpa,
 			 size_t size);
 
+/* A runnable vCPU, as KVM's selftests make every vCPU. */
 struct vcpu *vcpu_create(struct vm *vm, int id);
+/* A vCPU as KVM_CREATE_VCPU leaves it: an AP waits for INIT/SIPI. */
+struct vcpu *__vcpu_create(struct vm *vm, int id);
 void vcpu_destroy(struct vcpu *vcpu);
 int __vcpu_run(struct vcpu *vcpu);
 /* __vcpu_run() with SIGALRM due after @usec microseconds to interrupt it. */
