@@ -41,6 +41,8 @@ static int nr_default_cpuid;
 #define ECX_TSC_DEADLINE BIT(24)
 #define ECX_OSXSAVE	BIT(27)
 #define ECX_HYPERVISOR	BIT(31)
+#define EDX_MCE		BIT(7)
+#define EDX_MCA		BIT(14)
 #define EDX_APIC	BIT(9)
 #define EDX_DS		BIT(21)
 #define EDX_ACPI	BIT(22)
@@ -53,8 +55,10 @@ static int nr_default_cpuid;
 #define ECX7_PKU	BIT(3)	/* PKRU is not switched for guests */
 #define ECX7_OSPKE	BIT(4)
 #define ECX7_WAITPKG	BIT(5)
+#define ECX7_RDPID	BIT(22)	/* IA32_TSC_AUX is not switched */
 #define ECX7_SGX_LC	BIT(30)
 /* Leaf 0x80000001 */
+#define EDX81_RDTSCP	BIT(27)
 #define ECX81_SVM	BIT(2)
 #define ECX81_IBS	BIT(10)
 #define ECX81_SKINIT	BIT(12)
@@ -114,7 +118,9 @@ void lvmm_filter_cpuid(struct kvm_cpuid_entry2 *e)
 			    ECX_OSXSAVE);
 		e->ecx |= ECX_HYPERVISOR | ECX_X2APIC;
 		e->edx |= EDX_APIC;
-		e->edx &= ~(EDX_DS | EDX_ACPI | EDX_TM | EDX_PBE);
+		/* No machine-check MSRs: a guest must not look for banks. */
+		e->edx &= ~(EDX_DS | EDX_ACPI | EDX_TM | EDX_PBE | EDX_MCE |
+			    EDX_MCA);
 		/* APIC ID and logical count are per vCPU; set at use. */
 		e->ebx &= 0xffff;
 		break;
@@ -128,7 +134,7 @@ void lvmm_filter_cpuid(struct kvm_cpuid_entry2 *e)
 			e->eax = 0;	/* only subleaf 0 */
 			e->ebx &= ~(EBX7_SGX | EBX7_TSC_ADJUST | EBX7_INTEL_PT);
 			e->ecx &= ~(ECX7_PKU | ECX7_OSPKE | ECX7_WAITPKG |
-				    ECX7_SGX_LC);
+				    ECX7_SGX_LC | ECX7_RDPID);
 			e->edx = 0;
 		} else {
 			clear_entry(e);
@@ -148,6 +154,8 @@ void lvmm_filter_cpuid(struct kvm_cpuid_entry2 *e)
 		e->ecx &= ~(ECX81_SVM | ECX81_IBS | ECX81_SKINIT | ECX81_WDT |
 			    ECX81_LWP | ECX81_NODEID | ECX81_PERFCTR |
 			    ECX81_PERFCTR_NB | ECX81_PERFCTR_LLC | ECX81_MWAITX);
+		e->edx &= ~(EDX_MCE | EDX_MCA);	/* AMD's copies of leaf 1's */
+		e->edx &= ~EDX81_RDTSCP;	/* IA32_TSC_AUX is not switched */
 		break;
 	case 0x80000007:
 		e->eax = 0;

@@ -106,6 +106,7 @@ int lvmm_get_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data, bool host)
 		*data = m->hwcr;
 		return 0;
 	case MSR_AMD64_SYSCFG:
+	case MSR_AMD64_NB_CFG:	/* northbridge config: nothing to show */
 		*data = 0;
 		return 0;
 	case MSR_AMD64_PATCH_LEVEL:
@@ -170,6 +171,8 @@ int lvmm_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data, bool host)
 		return 0;
 	case MSR_AMD64_SYSCFG:
 		return data ? -EINVAL : 0;
+	case MSR_AMD64_NB_CFG:
+		return 0;	/* as KVM: writes dropped */
 	case MSR_AMD64_PATCH_LEVEL:
 		/* Linux writes 0 before reading the revision: ignored. */
 		if (host)

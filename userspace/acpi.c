@@ -105,14 +105,40 @@ struct madt_ioapic {
 } __attribute__((packed));
 
 /*
- * DSDT body: Name (_S5, Package (4) { 5, 0, 0, 0 }). The kernel writes
- * SLP_TYP 5 with SLP_EN to the sleep control register to power off.
+ * DSDT body, hand-assembled AML:
+ *
+ *   Name (_S5, Package (4) { 5, 0, 0, 0 })
+ *   Scope (\_SB) {
+ *     Device (COM1) {
+ *       Name (_HID, EisaId ("PNP0501"))
+ *       Name (_UID, 1)
+ *       Name (_CRS, ResourceTemplate () {
+ *         IO (Decode16, 0x3f8, 0x3f8, 0, 8)
+ *         IRQNoFlags () { 4 }
+ *       })
+ *     }
+ *   }
+ *
+ * The kernel writes SLP_TYP 5 with SLP_EN to the sleep control register to
+ * power off. COM1 is described because a hardware-reduced platform has no
+ * ISA interrupts: only a device that names GSI 4 gets it mapped, and the
+ * 8250 driver then takes the port over from its legacy probe.
  */
 static const uint8_t dsdt_aml[] = {
 	0x08, '_', 'S', '5', '_',		/* NameOp "_S5_" */
 	0x12, 0x07, 0x04,			/* PackageOp, length 7, 4 elements */
 	0x0a, ACPI_S5_SLEEP_TYPE,		/* BytePrefix 5 */
 	0x00, 0x00, 0x00,			/* Zero, Zero, Zero */
+	0x10, 0x32, '_', 'S', 'B', '_',		/* ScopeOp, length 50, "_SB_" */
+	0x5b, 0x82, 0x2b, 'C', 'O', 'M', '1',	/* DeviceOp, length 43 */
+	0x08, '_', 'H', 'I', 'D',		/* _HID: EisaId ("PNP0501") */
+	0x0c, 0x41, 0xd0, 0x05, 0x01,
+	0x08, '_', 'U', 'I', 'D', 0x01,		/* _UID: One */
+	0x08, '_', 'C', 'R', 'S',		/* _CRS: Buffer (13) */
+	0x11, 0x10, 0x0a, 0x0d,
+	0x47, 0x01, 0xf8, 0x03, 0xf8, 0x03, 0x00, 0x08,	/* IO 0x3f8, 8 */
+	0x22, 1 << UART_GSI, 0x00,		/* IRQ 4 */
+	0x79, 0x00,				/* end tag */
 };
 
 _Static_assert(sizeof(struct acpi_fadt) == 276, "FADT layout");

@@ -100,7 +100,7 @@ struct uart {
 	uint8_t rx[4096];
 	unsigned int rx_head, rx_tail;
 	bool thre_pending;	/* "THR empty" not yet acknowledged */
-	bool hold_input;	/* input hidden until IER enables it */
+	bool paced_input;	/* input only while IER enables it */
 	bool irq_level;
 	void (*set_irq)(void *ctx, bool level);
 	void *irq_ctx;
@@ -109,7 +109,7 @@ struct uart {
 void uart_init(struct uart *u, int out_fd);
 void uart_set_irq(struct uart *u, void (*set_irq)(void *ctx, bool level),
 		  void *ctx);
-void uart_hold_input(struct uart *u);
+void uart_pace_input(struct uart *u);
 void uart_io(struct uart *u, uint16_t port, bool in, uint8_t *data);
 void uart_receive(struct uart *u, const uint8_t *buf, size_t n);
 

@@ -662,7 +662,7 @@ int cmd_run(int argc, char **argv)
 	uart_init(&vm->uart, STDOUT_FILENO);
 	if (lb.kernel) {
 		uart_set_irq(&vm->uart, uart_irq, vm);
-		uart_hold_input(&vm->uart);
+		uart_pace_input(&vm->uart);
 	}
 	for (i = 0; i < vm->nr_cpus; i++) {
 		struct vcpu *cpu = &vm->cpus[i];

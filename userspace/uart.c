@@ -13,9 +13,11 @@
  * which the launcher wires to an IOAPIC pin; guests that never enable IER
  * poll LSR instead.
  *
- * Input can be held (uart_hold_input()) until the guest first enables the
- * receive interrupt: a kernel clears the FIFO while it probes the port, and
- * a line piped in at launch must survive that.
+ * Input can be paced (uart_pace_input()): it then reaches the guest only
+ * while the receive interrupt is enabled, and clearing the FIFO drops
+ * nothing, as if the terminal had flow control. A kernel clears the FIFO
+ * while it probes and opens the port, and a line piped in at launch must
+ * survive that.
  */
 #include <string.h>
 #include <unistd.h>
@@ -49,7 +51,9 @@ void uart_init(struct uart *u, int out_fd)
 
 static bool rx_ready(struct uart *u)
 {
-	return !u->hold_input && u->rx_head != u->rx_tail;
+	if (u->paced_input && !(u->ier & IER_RDI))
+		return false;
+	return u->rx_head != u->rx_tail;
 }
 
 static uint8_t iir(struct uart *u)
@@ -79,9 +83,9 @@ void uart_set_irq(struct uart *u, void (*set_irq)(void *ctx, bool level),
 	u->irq_ctx = ctx;
 }
 
-void uart_hold_input(struct uart *u)
+void uart_pace_input(struct uart *u)
 {
-	u->hold_input = true;
+	u->paced_input = true;
 }
 
 void uart_receive(struct uart *u, const uint8_t *buf, size_t n)
@@ -170,13 +174,11 @@ static void uart_write(struct uart *u, unsigned int reg, uint8_t v)
 		/* Enabling the THRE interrupt with THR empty raises it. */
 		if ((v & IER_THRI) && !(u->ier & IER_THRI))
 			u->thre_pending = true;
-		if (v & IER_RDI)
-			u->hold_input = false;
 		u->ier = v & 0x0f;
 		break;
 	case 2:
 		u->fcr = v;
-		if ((v & 0x02) && !u->hold_input)	/* clear the receive FIFO */
+		if ((v & 0x02) && !u->paced_input)	/* clear the receive FIFO */
 			u->rx_tail = u->rx_head;
 		break;
 	case 3:

@@ -16,18 +16,20 @@ static int decode_mov_dr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit,
 {
 	struct lvmm_cpu_state st;
 	u8 insn[15];
-	int n, rex = 0;
+	int got, n, rex = 0;
 
 	if (svm_caps.decode_assists && (exit->info1 & BIT_ULL(63))) {
 		*gpr = exit->info1 & 15;
 		*len = 0;
 		return 0;
 	}
-	if (lvmm_fetch_insn(vcpu, insn, sizeof(insn)))
-		return -EFAULT;
+	/* The number of bytes read: fewer where an unmapped page follows. */
+	got = lvmm_fetch_insn(vcpu, insn, sizeof(insn));
+	if (got < 0)
+		return got;
 	svm_get_state(vcpu, &st);
-	n = lvmm_skip_prefixes(insn, sizeof(insn), st.mode);
-	if (n < 0 || n + 3 > (int)sizeof(insn))
+	n = lvmm_skip_prefixes(insn, got, st.mode);
+	if (n < 0 || n + 3 > got)
 		return -EINVAL;
 	if (n > 0 && st.mode == LVMM_MODE_LONG64 && (insn[n - 1] & 0xf0) == 0x40)
 		rex = insn[n - 1];

@@ -121,9 +121,22 @@ static void svm_load_guest_xcr0(struct lvmm_vcpu *vcpu)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
 }
 
+/*
+ * XSETBV is intercepted, but QEMU's TCG runs it in a nested guest without
+ * the exit. Taking XCR0 back from the CPU keeps the guest's value instead
+ * of loading a stale one at the next entry, which would make the guest's
+ * XSAVE drop state it thinks is enabled; on hardware that does intercept,
+ * it reads back what lvmm loaded.
+ */
 static void svm_load_host_xcr0(struct lvmm_vcpu *vcpu)
 {
-	if (lvmm_host_xcr0 && vcpu->xcr0 != lvmm_host_xcr0)
+	u64 xcr0;
+
+	if (!lvmm_host_xcr0)
+		return;
+	xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+	vcpu->xcr0 = xcr0;
+	if (xcr0 != lvmm_host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, lvmm_host_xcr0);
 }
 
