@@ -112,7 +112,7 @@ $(BUILD)/bin/testvm-exit: scripts/testvm-exit.c
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -o $@ $< $(USER_LDFLAGS)
 
-selftests: $(SELFTESTS) $(BUILD)/bin/lvmm-bench $(BUILD)/bin/lvmm-bench-sharing \
+selftests: $(SELFTESTS) $(BUILD)/bin/lvmm-bench $(BUILD)/bin/lvmm-bench-sharing $(BUILD)/bin/lvmm-bench-linux \
 	$(BUILD)/bin/lvmm-bench-run $(BUILD)/bin/lvmm-bench-profile $(patsubst selftests/%,$(BUILD)/selftests/%,$(SELFTEST_SCRIPTS)) \
 	$(BUILD)/selftests/run_selftests $(BUILD)/selftests/run_kunit $(BUILD)/selftests/run_kvm_selftests
 
@@ -129,6 +129,10 @@ $(BUILD)/bin/lvmm-bench: $(BENCH_SRCS) scripts/bench/bench.h $(SELFTEST_LIB) \
 	$(CC) $(USER_CFLAGS) -Wno-sign-compare -o $@ $(BENCH_SRCS) $(SELFTEST_LIB) $(USER_LDFLAGS)
 
 $(BUILD)/bin/lvmm-bench-sharing: scripts/bench/sharing.sh
+	@mkdir -p $(@D)
+	install -m 0755 $< $@
+
+$(BUILD)/bin/lvmm-bench-linux: scripts/bench/linux.sh
 	@mkdir -p $(@D)
 	install -m 0755 $< $@
 

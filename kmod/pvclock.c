@@ -65,9 +65,21 @@ static u64 pvclock_scale(u64 delta, u32 mul, s8 shift)
 	return mul_u64_u32_shr(delta, mul, 32);
 }
 
+/*
+ * A guest told the TSC is stable drops its guard against time going back
+ * between vCPUs, so say so only where the host keeps its own time with the
+ * TSC, as KVM's master clock does: Linux does that only with a TSC that is
+ * constant and synchronized across CPUs. (Under TCG the CPU does not claim
+ * an invariant TSC, but the host still trusts it after checking.)
+ */
 static bool host_tsc_stable(void)
 {
-	return boot_cpu_has(X86_FEATURE_CONSTANT_TSC) && !check_tsc_unstable();
+	struct system_time_snapshot snap;
+
+	if (check_tsc_unstable())
+		return false;
+	ktime_get_snapshot(&snap);
+	return snap.cs_id == CSID_X86_TSC;
 }
 
 /* KVM_CPUID_FEATURES EAX for the default table; 0: no kvmclock at all. */

@@ -14,6 +14,7 @@
  *   0x09000  page tables: PML4, PDPT, four page directories (2 MiB pages)
  *   0x20000  the command line
  *   0xe0000  ACPI tables (acpi.c), reserved in the e820 map
+ *   0xffff0  the reset vector: a BIOS that only resets
  */
 #include <errno.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@
 #define CMDLINE_ADDR		0x20000
 #define CMDLINE_LIMIT		0x10000
 #define EBDA_START		0x9fc00
+#define RESET_VECTOR		0xffff0
 #define HIGH_RAM_START		0x100000
 #define LINUX_MAX_RAM		0xc0000000ULL	/* below the 32-bit MMIO hole */
 
@@ -97,6 +99,25 @@ static void add_e820(uint8_t *zp, uint64_t addr, uint64_t size, uint32_t type)
 
 	memcpy(zp + BP_E820_TABLE + n * sizeof(e), &e, sizeof(e));
 	zp[BP_E820_ENTRIES] = n + 1;
+}
+
+/*
+ * The reset vector, F000:FFF0. A kernel on a hardware-reduced ACPI platform
+ * reboots through EFI, which is absent, and then by jumping there in real
+ * mode, as to a BIOS: this "BIOS" resets the machine through the ACPI reset
+ * register, which ends the VM.
+ */
+static void setup_reset_vector(uint8_t *mem)
+{
+	static const uint8_t stub[] = {
+		0xb0, RESET_VALUE,		/* mov al, RESET_VALUE */
+		0xba, PORT_RESET & 0xff, PORT_RESET >> 8,	/* mov dx, port */
+		0xee,				/* out dx, al */
+		0xf4,				/* 1: hlt */
+		0xeb, 0xfd,			/* jmp 1b */
+	};
+
+	memcpy(mem + RESET_VECTOR, stub, sizeof(stub));
 }
 
 /* Identity-map the low 4 GiB with 2 MiB pages, and the boot GDT. */
@@ -231,6 +252,7 @@ int linux_load(const struct linux_boot *lb, uint8_t *mem, uint64_t mem_size,
 	add_e820(zp, EBDA_START, HIGH_RAM_START - EBDA_START, E820_RESERVED);
 	add_e820(zp, HIGH_RAM_START, mem_size - HIGH_RAM_START, E820_RAM);
 	setup_paging(mem);
+	setup_reset_vector(mem);
 
 	img->mode = MODE_LINUX;
 	img->entry = load + 0x200;

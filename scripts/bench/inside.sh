@@ -25,3 +25,4 @@ for t in exits lifecycle faultin overhead scaling; do
 done
 lvmm-bench-profile $smoke
 lvmm-bench-sharing $smoke
+lvmm-bench-linux $smoke

@@ -1,0 +1,116 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Debian's stock kernel, unmodified, booted by `lvmm run --kernel` with the
+# busybox initramfs of scripts/linux-guest: its init prints a banner, reads
+# a line piped into the console, prints nproc, runs one job pinned to each
+# CPU and powers off (or reboots). Documentation/platform.rst says what the
+# guest gets.
+#
+# $LVMM_DEVICE=/dev/kvm boots the same guest on KVM, then once more on lvmm
+# in the same boot, and checks that lvmm's guest logs no time-keeping
+# warning (TSC, clocksource, timer, APIC) that KVM's does not.
+. "$(dirname "$0")/ktap.sh"
+DEV=${LVMM_DEVICE:-/dev/lvmm}
+G=${LVMM_LINUX_GUEST:-/extra/linux-guest}
+T=$(mktemp -d)
+
+if [ ! -r "$G/vmlinuz" ] || [ ! -r "$G/initramfs.cpio.gz" ]; then
+	ktap_header 1
+	ktap_result skip linux_boot "no Linux guest in $G (scripts/linux-guest builds it)"
+	ktap_finish
+	exit 0
+fi
+
+# boot TAG DEVICE CPUS [CMDLINE...]: the console output in $T/TAG.out
+boot() {
+	tag=$1 dev=$2 cpus=$3
+	shift 3
+	echo "a line for $tag" | timeout -s KILL 600 lvmm run --device "$dev" \
+		--kernel "$G/vmlinuz" --initrd "$G/initramfs.cpio.gz" \
+		-c "$cpus" -m 256M --cmdline "console=ttyS0 quiet $*" \
+		> "$T/$tag.out" 2> "$T/$tag.err"
+}
+
+# check_boot NAME TAG STATUS CPUS [END]: what the guest's init reported
+check_boot() {
+	name=$1 tag=$2 st=$3 cpus=$4 end=${5:-powered off}
+	ok=0
+	fail() { echo "# $name: $*"; ok=1; }
+	[ "$st" = 0 ] || fail "lvmm run exited $st, want 0"
+	for want in "lvmm-guest: banner: Linux" "lvmm-guest: read: a line for $tag" \
+		    "lvmm-guest: nproc: $cpus" "lvmm-guest: jobs done"; do
+		grep -q "$want" "$T/$tag.out" || fail "no '$want' on the console"
+	done
+	i=0
+	while [ $i -lt "$cpus" ]; do
+		grep -q "lvmm-guest: job $i ran on cpu $i " "$T/$tag.out" ||
+			fail "the job pinned to CPU $i did not report running there"
+		i=$((i + 1))
+	done
+	grep -q "lvmm: the guest $end" "$T/$tag.err" || fail "no 'the guest $end' from lvmm run"
+	if [ "$dev" = /dev/lvmm ] && grep -Eq "$KTAP_SPLAT" "$T/$tag.out"; then
+		fail "the guest kernel logged a splat:"
+		grep -E -A3 "$KTAP_SPLAT" "$T/$tag.out" | sed 's/^/#   /'
+	fi
+	if [ $ok != 0 ]; then
+		echo "# console (last 30 lines):"
+		tail -n 30 "$T/$tag.out" | sed 's/^/#   /'
+		sed 's/^/#   stderr: /' "$T/$tag.err"
+	fi
+	ktap_result $ok "$name"
+}
+
+# The guest's time-keeping warnings, one per line, numbers masked.
+kwarns() { sed -n 's/.*lvmm-guest: kwarn: //p' "$1" | sed 's/[0-9][0-9.]*/N/g' | sort -u; }
+
+if [ "$DEV" = /dev/lvmm ]; then
+	ktap_header 7
+else
+	ktap_header 3
+fi
+
+boot one "$DEV" 1
+check_boot boot_1_vcpu one $? 1
+boot four "$DEV" 4
+check_boot boot_4_vcpus_all_busy four $? 4
+
+if [ "$DEV" != /dev/lvmm ]; then
+	# The same guest on lvmm, in this boot: no time warning KVM lacks.
+	boot lvmm4 /dev/lvmm 4
+	st=$?
+	kwarns "$T/four.out" > "$T/kvm.warn"
+	kwarns "$T/lvmm4.out" > "$T/lvmm.warn"
+	extra=$(comm -13 "$T/kvm.warn" "$T/lvmm.warn")
+	sed 's/^/# kvm kwarn: /' "$T/kvm.warn"
+	sed 's/^/# lvmm kwarn: /' "$T/lvmm.warn"
+	ok=0
+	grep -q "lvmm-guest: jobs done" "$T/lvmm4.out" || { echo "# the lvmm boot did not finish (exit $st)"; ok=1; }
+	[ -z "$extra" ] || { echo "# lvmm's guest warns where KVM's does not:"; echo "$extra" | sed 's/^/#   /'; ok=1; }
+	ktap_result $ok no_time_warnings_beyond_kvm
+	rm -rf "$T"
+	ktap_finish
+	exit
+fi
+
+boot reboot "$DEV" 1 lvmm_guest=reboot
+check_boot reboot_ends_the_run reboot $? 1 rebooted
+
+# Bad input: a clear message and the documented status, no guest run.
+# errcase NAME WANT_STATUS PATTERN ARGS...
+errcase() {
+	name=$1 want=$2 pat=$3
+	shift 3
+	lvmm run --device "$DEV" "$@" < /dev/null > "$T/e.out" 2> "$T/e.err"
+	st=$?
+	ok=0
+	[ $st = "$want" ] || { echo "# $name: status $st, want $want"; ok=1; }
+	grep -q -- "$pat" "$T/e.err" || { echo "# $name: no '$pat' in:"; sed 's/^/#   /' "$T/e.err"; ok=1; }
+	ktap_result $ok "$name"
+}
+errcase kernel_not_a_bzimage 65 "not a bzImage" --kernel "$G/initramfs.cpio.gz"
+errcase kernel_needs_more_memory 64 "to decompress; give -m" -m 32M --kernel "$G/vmlinuz"
+errcase initrd_without_kernel 64 "--initrd needs --kernel" --initrd "$G/initramfs.cpio.gz" /guests/hello.elf
+errcase kernel_and_image 64 "give one of them" --kernel "$G/vmlinuz" /guests/hello.elf
+
+rm -rf "$T"
+ktap_finish
