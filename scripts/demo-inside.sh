@@ -114,3 +114,11 @@ lvmm run --device /dev/kvm --cmdline "now on KVM" $G/hello.elf
 lvmm run --device /dev/lvmm --cmdline "and on lvmm" $G/hello.elf
 echo "The same guest programs on both, compared exit by exit:"
 kvm_oracle_test | grep -E '^(ok|not ok)'
+
+step "An unmodified Linux kernel (the one this VM booted) as an lvmm guest, 2 vCPUs"
+# Its init prints a banner, echoes the line typed into its console, prints
+# nproc, runs a job on each CPU and powers off (Documentation/platform.rst).
+L=/extra/linux-guest
+echo "hello, Linux guest" | lvmm run -c 2 --kernel $L/vmlinuz \
+	--initrd $L/initramfs.cpio.gz --cmdline "console=ttyS0 quiet"
+echo "(exit status $?)"

@@ -8,7 +8,10 @@
 #
 # $LVMM_DEVICE=/dev/kvm boots the same guest on KVM, then once more on lvmm
 # in the same boot, and checks that lvmm's guest logs no time-keeping
-# warning (TSC, clocksource, timer, APIC) that KVM's does not.
+# warning (TSC, clocksource, timer, APIC) that KVM's does not. KVM's own
+# SMP guests do not boot reliably under QEMU's TCG (they hang bringing up
+# the APs, or splat), so its 4-vCPU boot is a skip, not a failure, when it
+# does not finish; the comparison uses the 1-vCPU boots.
 . "$(dirname "$0")/ktap.sh"
 DEV=${LVMM_DEVICE:-/dev/lvmm}
 G=${LVMM_LINUX_GUEST:-/extra/linux-guest}
@@ -25,7 +28,7 @@ fi
 boot() {
 	tag=$1 dev=$2 cpus=$3
 	shift 3
-	echo "a line for $tag" | timeout -s KILL 600 lvmm run --device "$dev" \
+	echo "a line for $tag" | timeout -s KILL "${LIMIT:-600}" lvmm run --device "$dev" \
 		--kernel "$G/vmlinuz" --initrd "$G/initramfs.cpio.gz" \
 		-c "$cpus" -m 256M --cmdline "console=ttyS0 quiet $*" \
 		> "$T/$tag.out" 2> "$T/$tag.err"
@@ -60,8 +63,14 @@ check_boot() {
 	ktap_result $ok "$name"
 }
 
-# The guest's time-keeping warnings, one per line, numbers masked.
-kwarns() { sed -n 's/.*lvmm-guest: kwarn: //p' "$1" | sed 's/[0-9][0-9.]*/N/g' | sort -u; }
+# The guest's time-keeping warnings, one per line, numbers masked. "hrtimer:
+# interrupt took N ns" is left out: it says the host preempted the vCPU in
+# the middle of the timer interrupt (two TCG CPUs run every vCPU here), which
+# is the host's load, not the guest's time keeping.
+kwarns() {
+	sed -n 's/.*lvmm-guest: kwarn: //p' "$1" | sed 's/[0-9][0-9.]*/N/g' |
+		grep -v '^hrtimer: interrupt took N ns' | sort -u
+}
 
 if [ "$DEV" = /dev/lvmm ]; then
 	ktap_header 7
@@ -71,26 +80,38 @@ fi
 
 boot one "$DEV" 1
 check_boot boot_1_vcpu one $? 1
-boot four "$DEV" 4
-check_boot boot_4_vcpus_all_busy four $? 4
 
 if [ "$DEV" != /dev/lvmm ]; then
-	# The same guest on lvmm, in this boot: no time warning KVM lacks.
-	boot lvmm4 /dev/lvmm 4
+	LIMIT=180 boot four "$DEV" 4
 	st=$?
-	kwarns "$T/four.out" > "$T/kvm.warn"
-	kwarns "$T/lvmm4.out" > "$T/lvmm.warn"
-	extra=$(comm -13 "$T/kvm.warn" "$T/lvmm.warn")
+	if grep -q "lvmm-guest: jobs done" "$T/four.out"; then
+		check_boot boot_4_vcpus_all_busy four $st 4
+	else
+		echo "# KVM's 4-vCPU boot did not finish (exit $st); last lines:"
+		grep -v '^\[ *0\.0*\]' "$T/four.out" | tail -n 5 | sed 's/^/#   /'
+		ktap_result skip boot_4_vcpus_all_busy "KVM's SMP guest hangs under TCG"
+	fi
+	# The same guest on lvmm, in this boot: no time warning KVM lacks.
+	boot lvmm1 /dev/lvmm 1
+	st=$?
+	kwarns "$T/one.out" > "$T/kvm.warn"
+	kwarns "$T/lvmm1.out" > "$T/lvmm.warn"
+	extra=$(grep -vxF -f "$T/kvm.warn" "$T/lvmm.warn")
+	[ -s "$T/kvm.warn" ] || extra=$(cat "$T/lvmm.warn")
 	sed 's/^/# kvm kwarn: /' "$T/kvm.warn"
 	sed 's/^/# lvmm kwarn: /' "$T/lvmm.warn"
 	ok=0
-	grep -q "lvmm-guest: jobs done" "$T/lvmm4.out" || { echo "# the lvmm boot did not finish (exit $st)"; ok=1; }
+	grep -q "lvmm-guest: jobs done" "$T/lvmm1.out" || { echo "# the lvmm boot did not finish (exit $st)"; ok=1; }
+	grep -q "lvmm-guest: jobs done" "$T/one.out" || { echo "# the KVM boot did not finish"; ok=1; }
 	[ -z "$extra" ] || { echo "# lvmm's guest warns where KVM's does not:"; echo "$extra" | sed 's/^/#   /'; ok=1; }
 	ktap_result $ok no_time_warnings_beyond_kvm
 	rm -rf "$T"
 	ktap_finish
 	exit
 fi
+
+boot four "$DEV" 4
+check_boot boot_4_vcpus_all_busy four $? 4
 
 boot reboot "$DEV" 1 lvmm_guest=reboot
 check_boot reboot_ends_the_run reboot $? 1 rebooted
