@@ -789,4 +789,40 @@ TEST(kvmclock_msrs_follow_cpuid)
 	guest_destroy(g);
 }
 
+/*
+ * MOV to and from DR0-DR7 in long mode. Without decode assists (as under
+ * TCG) lvmm decodes the MOV itself; the fixed bits read back as on AMD
+ * hardware (DR6 bits 31:16 and 11:4 set, bit 12 clear; DR7 bit 10 set),
+ * which is also what KVM shows.
+ */
+TEST(debug_registers_round_trip)
+{
+	struct guest *g = guest_create(vmm_device(), MODE_LONG64,
+				       GUEST_PROG(dr64), BACKING_DEFAULT);
+	struct guest_prog p = GUEST_PROG(dr64);
+	struct kvm_regs regs;
+	uint32_t reason;
+
+	guest_get_regs(g, &regs);
+	regs.rax = 0x1000000;			/* DR0: outside RAM */
+	regs.rbx = 0xffffffff81234560ULL;	/* DR1 */
+	regs.rcx = 0x2345678;			/* DR2 */
+	regs.r14 = 0x7fffdead0000ULL;		/* DR3 */
+	regs.rdi = 0x4002;			/* DR6: BS and B1 */
+	regs.rsi = 0x1;				/* DR7: L0, bit 10 clear */
+	guest_set_regs(g, &regs);
+	reason = guest_run(g);
+	ASSERT_EQ(KVM_EXIT_HLT, reason) TH_LOG("exit %s",
+					       exit_reason_str(reason));
+	guest_get_regs(g, &regs);
+	EXPECT_EQ(GUEST_CODE + p.len, regs.rip);
+	EXPECT_EQ(0x1000000, regs.r8);
+	EXPECT_EQ(0xffffffff81234560ULL, regs.r9);
+	EXPECT_EQ(0x2345678, regs.r10);
+	EXPECT_EQ(0x7fffdead0000ULL, regs.r11);
+	EXPECT_EQ(0xffff4ff2, regs.r12) TH_LOG("DR6 0x%llx", regs.r12);
+	EXPECT_EQ(0x401, regs.r13) TH_LOG("DR7 0x%llx", regs.r13);
+	guest_destroy(g);
+}
+
 TEST_HARNESS_MAIN

@@ -539,3 +539,27 @@ GUEST(kvmclock64)
 END(kvmclock64)
 	.att_syntax
 	.section .note.GNU-stack,"",@progbits
+
+/*
+ * Debug registers: write RAX, RBX, RCX and R14 to DR0-DR3, RDI to DR6 and
+ * RSI to DR7, then read them back into R8-R13 (GPRs with REX.B, for the
+ * decoder), and halt.
+ */
+	.section .rodata, "a"
+	.code64
+GUEST(dr64)
+	mov	%rax, %dr0
+	mov	%rbx, %dr1
+	mov	%rcx, %dr2
+	mov	%r14, %dr3
+	mov	%rdi, %dr6
+	mov	%rsi, %dr7
+	mov	%dr0, %r8
+	mov	%dr1, %r9
+	mov	%dr2, %r10
+	mov	%dr3, %r11
+	mov	%dr6, %r12
+	mov	%dr7, %r13
+	hlt
+END(dr64)
+	.section .note.GNU-stack,"",@progbits
