@@ -825,4 +825,110 @@ TEST(debug_registers_round_trip)
 	guest_destroy(g);
 }
 
+/*
+ * Run an intr64 guest (guest_create_with_idt) to its first exception
+ * report (an OUT to port 0x80: the vector) or to "survived" (an OUT to port
+ * 0x81: 256); another final exit gives minus its reason.
+ */
+static int trap_outcome(struct guest *g)
+{
+	struct kvm_run *run = g->vcpu->run;
+	uint32_t reason;
+
+	for (;;) {
+		reason = guest_step(g);
+		if (reason == KVM_EXIT_MMIO)
+			continue;
+		if (reason != KVM_EXIT_IO)
+			return -(int)reason;
+		if (run->io.direction != KVM_EXIT_IO_OUT)
+			continue;
+		if (run->io.port == 0x80)
+			return *((uint8_t *)run + run->io.data_offset);
+		if (run->io.port == 0x81)
+			return 256;
+	}
+}
+
+#define VEC_GP			13
+#define EDX1_MCE		(1u << 7)	/* also in 0x80000001 EDX */
+#define EDX1_MCA		(1u << 14)	/* also in 0x80000001 EDX */
+#define EDX81_RDTSCP		(1u << 27)
+#define ECX7_RDPID		(1u << 22)
+#define MSR_MCG_STATUS		0x17a
+#define MSR_AMD64_NB_CFG	0xc001001f
+
+/* CPUID leaf @leaf (subleaf 0) as the guest sees it: EAX, EBX, ECX, EDX. */
+static void guest_cpuid(struct guest *g, uint32_t leaf, uint32_t r[4])
+{
+	struct kvm_regs regs;
+
+	guest_get_regs(g, &regs);
+	regs.rip = GUEST_CODE;
+	regs.rdi = leaf;
+	regs.rsi = 0;
+	guest_set_regs(g, &regs);
+	vcpu_run(g->vcpu);
+	guest_get_regs(g, &regs);
+	r[0] = regs.rax;
+	r[1] = regs.rbx;
+	r[2] = regs.rcx;
+	r[3] = regs.rdx;
+}
+
+/*
+ * lvmm has no machine-check MSRs and does not switch IA32_TSC_AUX, so it
+ * offers neither MCE/MCA nor RDTSCP/RDPID: Linux believed them and
+ * panicked ("MCA architectural violation") or failed its WRMSR to
+ * 0xc0000103. The default table the guest runs with says the same, and
+ * MCG_STATUS raises #GP. KVM emulates all of these: lvmm only.
+ */
+TEST(no_machine_check_rdtscp_or_rdpid)
+{
+	struct cpuid_table t = { .hdr.nent = 100 };
+	struct kvm_cpuid_entry2 *e;
+	struct kvm_regs regs;
+	struct guest *g;
+	uint32_t r[4];
+	int fd;
+
+	if (on_kvm())
+		SKIP(return, "KVM emulates machine checks and IA32_TSC_AUX");
+	fd = vmm_open(vmm_device());
+	ASSERT_EQ(0, ioctl(fd, KVM_GET_SUPPORTED_CPUID, &t));
+	close(fd);
+	e = cpuid_leaf(&t, 1);
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(0, e->edx & (EDX1_MCE | EDX1_MCA)) TH_LOG("1.EDX 0x%x",
+							    e->edx);
+	e = cpuid_leaf(&t, 7);
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(0, e->ecx & ECX7_RDPID) TH_LOG("7.ECX 0x%x", e->ecx);
+	e = cpuid_leaf(&t, 0x80000001);
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(0, e->edx & (EDX1_MCE | EDX1_MCA | EDX81_RDTSCP))
+		TH_LOG("0x80000001.EDX 0x%x", e->edx);
+
+	guest_no_cpuid = 1;
+	g = guest_create(vmm_device(), MODE_LONG64, GUEST_PROG(cpuid64),
+			 BACKING_DEFAULT);
+	guest_no_cpuid = 0;
+	guest_cpuid(g, 1, r);
+	EXPECT_EQ(0, r[3] & (EDX1_MCE | EDX1_MCA)) TH_LOG("guest 1.EDX");
+	guest_cpuid(g, 7, r);
+	EXPECT_EQ(0, r[2] & ECX7_RDPID) TH_LOG("guest 7.ECX");
+	guest_cpuid(g, 0x80000001, r);
+	EXPECT_EQ(0, r[3] & (EDX1_MCE | EDX1_MCA | EDX81_RDTSCP))
+		TH_LOG("guest 0x80000001.EDX");
+	guest_destroy(g);
+
+	g = guest_create_with_idt(vmm_device(), GUEST_PROG(msr_rw64));
+	guest_get_regs(g, &regs);
+	regs.rcx = MSR_MCG_STATUS;
+	regs.r9 = 0;
+	guest_set_regs(g, &regs);
+	EXPECT_EQ(VEC_GP, trap_outcome(g)) TH_LOG("rdmsr MCG_STATUS");
+	guest_destroy(g);
+}
+
 TEST_HARNESS_MAIN

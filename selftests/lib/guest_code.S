@@ -563,3 +563,27 @@ GUEST(dr64)
 	hlt
 END(dr64)
 	.section .note.GNU-stack,"",@progbits
+
+/*
+ * Under intr64: read MSR ECX into R8, write R9 to it, read it again into
+ * R10, then "survived" (an OUT to port 0x81).
+ */
+	.section .rodata, "a"
+	.code64
+GUEST(msr_rw64)
+	rdmsr
+	shl	$32, %rdx
+	or	%rdx, %rax
+	mov	%rax, %r8
+	mov	%r9, %rax
+	mov	%r9, %rdx
+	shr	$32, %rdx
+	wrmsr
+	rdmsr
+	shl	$32, %rdx
+	or	%rdx, %rax
+	mov	%rax, %r10
+	out	%al, $0x81
+	hlt
+END(msr_rw64)
+	.section .note.GNU-stack,"",@progbits
