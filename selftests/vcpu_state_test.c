@@ -931,4 +931,31 @@ TEST(no_machine_check_rdtscp_or_rdpid)
 	guest_destroy(g);
 }
 
+/*
+ * AMD's NB_CFG (Linux reads it and sets the extended config space bit):
+ * reads 0 and drops writes, without a fault, as on KVM.
+ */
+TEST(nb_cfg_reads_zero_and_drops_writes)
+{
+	struct guest *g = guest_create_with_idt(vmm_device(),
+						GUEST_PROG(msr_rw64));
+	struct msrs m = { .hdr.nmsrs = 1, .e[0].index = MSR_AMD64_NB_CFG };
+	struct kvm_regs regs;
+
+	guest_get_regs(g, &regs);
+	regs.rcx = MSR_AMD64_NB_CFG;
+	regs.r8 = ~0ull;
+	regs.r9 = 1ull << 46;		/* EnableCf8ExtCfg, as Linux sets */
+	regs.r10 = ~0ull;
+	guest_set_regs(g, &regs);
+	EXPECT_EQ(256, trap_outcome(g)) TH_LOG("the guest faulted");
+	guest_get_regs(g, &regs);
+	EXPECT_EQ(0, regs.r8) TH_LOG("first read");
+	EXPECT_EQ(0, regs.r10) TH_LOG("read after the write");
+	m.e[0].data = ~0ull;
+	EXPECT_EQ(1, ioctl(g->vcpu->fd, KVM_GET_MSRS, &m));
+	EXPECT_EQ(0, m.e[0].data);
+	guest_destroy(g);
+}
+
 TEST_HARNESS_MAIN
