@@ -587,3 +587,27 @@ GUEST(msr_rw64)
 	hlt
 END(msr_rw64)
 	.section .note.GNU-stack,"",@progbits
+
+/*
+ * XCR0 = EDX:EAX with XSETBV (CR4.OSXSAVE is the test's), then R8 CPUIDs
+ * and an OUT to port 0x3000 (exits the kernel and the VMM complete), then
+ * XCR0 read back with XGETBV into RAX, and HLT.
+ */
+	.section .rodata, "a"
+	.code64
+GUEST(xcr0_64)
+	xor	%ecx, %ecx
+	xsetbv
+1:	xor	%eax, %eax
+	cpuid
+	dec	%r8
+	jnz	1b
+	mov	$0x3000, %edx
+	out	%al, %dx
+	xor	%ecx, %ecx
+	xgetbv
+	shl	$32, %rdx
+	or	%rdx, %rax
+	hlt
+END(xcr0_64)
+	.section .note.GNU-stack,"",@progbits
