@@ -3,7 +3,9 @@
  * vCPU state beyond registers: MSRs through KVM_GET/SET_MSRS and the MSR
  * index list, the TSC frequency, the hypercall ABI of
  * Documentation/hypercalls.rst, what KVM_SET_SREGS and KVM_SET_CPUID2
- * refuse, and kvmclock (CPUID, MSRs, KVM_GET/SET_CLOCK).
+ * refuse, kvmclock (CPUID, MSRs, KVM_GET/SET_CLOCK), the debug registers,
+ * what a Linux guest must not be offered (machine checks, RDTSCP, RDPID),
+ * NB_CFG, and the guest's XCR0 across exits.
  */
 #include <errno.h>
 #include <math.h>
