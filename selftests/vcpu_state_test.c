@@ -3,7 +3,9 @@
  * vCPU state beyond registers: MSRs through KVM_GET/SET_MSRS and the MSR
  * index list, the TSC frequency, the hypercall ABI of
  * Documentation/hypercalls.rst, what KVM_SET_SREGS and KVM_SET_CPUID2
- * refuse, and kvmclock (CPUID, MSRs, KVM_GET/SET_CLOCK).
+ * refuse, kvmclock (CPUID, MSRs, KVM_GET/SET_CLOCK), the debug registers,
+ * what a Linux guest must not be offered (machine checks, RDTSCP, RDPID),
+ * NB_CFG, and the guest's XCR0 across exits.
  */
 #include <errno.h>
 #include <math.h>
@@ -786,6 +788,234 @@ TEST(kvmclock_msrs_follow_cpuid)
 		}
 	}
 	EXPECT_EQ(13, vec) TH_LOG("#GP without the KVM leaves");
+	guest_destroy(g);
+}
+
+/*
+ * MOV to and from DR0-DR7 in long mode. Without decode assists (as under
+ * TCG) lvmm decodes the MOV itself; the fixed bits read back as on AMD
+ * hardware (DR6 bits 31:16 and 11:4 set, bit 12 clear; DR7 bit 10 set),
+ * which is also what KVM shows.
+ */
+TEST(debug_registers_round_trip)
+{
+	struct guest *g = guest_create(vmm_device(), MODE_LONG64,
+				       GUEST_PROG(dr64), BACKING_DEFAULT);
+	struct guest_prog p = GUEST_PROG(dr64);
+	struct kvm_regs regs;
+	uint32_t reason;
+
+	guest_get_regs(g, &regs);
+	regs.rax = 0x1000000;			/* DR0: outside RAM */
+	regs.rbx = 0xffffffff81234560ULL;	/* DR1 */
+	regs.rcx = 0x2345678;			/* DR2 */
+	regs.r14 = 0x7fffdead0000ULL;		/* DR3 */
+	regs.rdi = 0x4002;			/* DR6: BS and B1 */
+	regs.rsi = 0x1;				/* DR7: L0, bit 10 clear */
+	guest_set_regs(g, &regs);
+	reason = guest_run(g);
+	ASSERT_EQ(KVM_EXIT_HLT, reason) TH_LOG("exit %s",
+					       exit_reason_str(reason));
+	guest_get_regs(g, &regs);
+	EXPECT_EQ(GUEST_CODE + p.len, regs.rip);
+	EXPECT_EQ(0x1000000, regs.r8);
+	EXPECT_EQ(0xffffffff81234560ULL, regs.r9);
+	EXPECT_EQ(0x2345678, regs.r10);
+	EXPECT_EQ(0x7fffdead0000ULL, regs.r11);
+	EXPECT_EQ(0xffff4ff2, regs.r12) TH_LOG("DR6 0x%llx", regs.r12);
+	EXPECT_EQ(0x401, regs.r13) TH_LOG("DR7 0x%llx", regs.r13);
+	guest_destroy(g);
+}
+
+/*
+ * Run an intr64 guest (guest_create_with_idt) to its first exception
+ * report (an OUT to port 0x80: the vector) or to "survived" (an OUT to port
+ * 0x81: 256); another final exit gives minus its reason.
+ */
+static int trap_outcome(struct guest *g)
+{
+	struct kvm_run *run = g->vcpu->run;
+	uint32_t reason;
+
+	for (;;) {
+		reason = guest_step(g);
+		if (reason == KVM_EXIT_MMIO)
+			continue;
+		if (reason != KVM_EXIT_IO)
+			return -(int)reason;
+		if (run->io.direction != KVM_EXIT_IO_OUT)
+			continue;
+		if (run->io.port == 0x80)
+			return *((uint8_t *)run + run->io.data_offset);
+		if (run->io.port == 0x81)
+			return 256;
+	}
+}
+
+#define VEC_GP			13
+#define EDX1_MCE		(1u << 7)	/* also in 0x80000001 EDX */
+#define EDX1_MCA		(1u << 14)	/* also in 0x80000001 EDX */
+#define EDX81_RDTSCP		(1u << 27)
+#define ECX7_RDPID		(1u << 22)
+#define MSR_MCG_STATUS		0x17a
+#define MSR_AMD64_NB_CFG	0xc001001f
+
+/* CPUID leaf @leaf (subleaf 0) as the guest sees it: EAX, EBX, ECX, EDX. */
+static void guest_cpuid(struct guest *g, uint32_t leaf, uint32_t r[4])
+{
+	struct kvm_regs regs;
+
+	guest_get_regs(g, &regs);
+	regs.rip = GUEST_CODE;
+	regs.rdi = leaf;
+	regs.rsi = 0;
+	guest_set_regs(g, &regs);
+	vcpu_run(g->vcpu);
+	guest_get_regs(g, &regs);
+	r[0] = regs.rax;
+	r[1] = regs.rbx;
+	r[2] = regs.rcx;
+	r[3] = regs.rdx;
+}
+
+/*
+ * lvmm has no machine-check MSRs and does not switch IA32_TSC_AUX, so it
+ * offers neither MCE/MCA nor RDTSCP/RDPID: Linux believed them and
+ * panicked ("MCA architectural violation") or failed its WRMSR to
+ * 0xc0000103. The default table the guest runs with says the same, and
+ * MCG_STATUS raises #GP. KVM emulates all of these: lvmm only.
+ */
+TEST(no_machine_check_rdtscp_or_rdpid)
+{
+	struct cpuid_table t = { .hdr.nent = 100 };
+	struct kvm_cpuid_entry2 *e;
+	struct kvm_regs regs;
+	struct guest *g;
+	uint32_t r[4];
+	int fd;
+
+	if (on_kvm())
+		SKIP(return, "KVM emulates machine checks and IA32_TSC_AUX");
+	fd = vmm_open(vmm_device());
+	ASSERT_EQ(0, ioctl(fd, KVM_GET_SUPPORTED_CPUID, &t));
+	close(fd);
+	e = cpuid_leaf(&t, 1);
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(0, e->edx & (EDX1_MCE | EDX1_MCA)) TH_LOG("1.EDX 0x%x",
+							    e->edx);
+	e = cpuid_leaf(&t, 7);
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(0, e->ecx & ECX7_RDPID) TH_LOG("7.ECX 0x%x", e->ecx);
+	e = cpuid_leaf(&t, 0x80000001);
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(0, e->edx & (EDX1_MCE | EDX1_MCA | EDX81_RDTSCP))
+		TH_LOG("0x80000001.EDX 0x%x", e->edx);
+
+	guest_no_cpuid = 1;
+	g = guest_create(vmm_device(), MODE_LONG64, GUEST_PROG(cpuid64),
+			 BACKING_DEFAULT);
+	guest_no_cpuid = 0;
+	guest_cpuid(g, 1, r);
+	EXPECT_EQ(0, r[3] & (EDX1_MCE | EDX1_MCA)) TH_LOG("guest 1.EDX");
+	guest_cpuid(g, 7, r);
+	EXPECT_EQ(0, r[2] & ECX7_RDPID) TH_LOG("guest 7.ECX");
+	guest_cpuid(g, 0x80000001, r);
+	EXPECT_EQ(0, r[3] & (EDX1_MCE | EDX1_MCA | EDX81_RDTSCP))
+		TH_LOG("guest 0x80000001.EDX");
+	guest_destroy(g);
+
+	g = guest_create_with_idt(vmm_device(), GUEST_PROG(msr_rw64));
+	guest_get_regs(g, &regs);
+	regs.rcx = MSR_MCG_STATUS;
+	regs.r9 = 0;
+	guest_set_regs(g, &regs);
+	EXPECT_EQ(VEC_GP, trap_outcome(g)) TH_LOG("rdmsr MCG_STATUS");
+	guest_destroy(g);
+}
+
+/*
+ * AMD's NB_CFG (Linux reads it and sets the extended config space bit):
+ * reads 0 and drops writes, without a fault, as on KVM.
+ */
+TEST(nb_cfg_reads_zero_and_drops_writes)
+{
+	struct guest *g = guest_create_with_idt(vmm_device(),
+						GUEST_PROG(msr_rw64));
+	struct msrs m = { .hdr.nmsrs = 1, .e[0].index = MSR_AMD64_NB_CFG };
+	struct kvm_regs regs;
+
+	guest_get_regs(g, &regs);
+	regs.rcx = MSR_AMD64_NB_CFG;
+	regs.r8 = ~0ull;
+	regs.r9 = 1ull << 46;		/* EnableCf8ExtCfg, as Linux sets */
+	regs.r10 = ~0ull;
+	guest_set_regs(g, &regs);
+	EXPECT_EQ(256, trap_outcome(g)) TH_LOG("the guest faulted");
+	guest_get_regs(g, &regs);
+	EXPECT_EQ(0, regs.r8) TH_LOG("first read");
+	EXPECT_EQ(0, regs.r10) TH_LOG("read after the write");
+	m.e[0].data = ~0ull;
+	EXPECT_EQ(1, ioctl(g->vcpu->fd, KVM_GET_MSRS, &m));
+	EXPECT_EQ(0, m.e[0].data);
+	guest_destroy(g);
+}
+
+#define CPUID1_ECX_XSAVE	(1u << 26)
+#define CR4_OSXSAVE		(1ull << 18)
+#define XCR0_X87_SSE_AVX	7
+
+/*
+ * XCR0 that the guest set with XSETBV is still there after exits handled
+ * in the kernel (CPUID) and by the VMM (OUT), both in the guest (XGETBV)
+ * and in KVM_GET_XCRS. QEMU's TCG runs a nested guest's XSETBV without
+ * the exit it intercepts, so this checks that the hypervisor takes XCR0
+ * back from the CPU rather than loading a stale copy at the next entry.
+ * KVM keeps its own copy too and so, under TCG, loads a stale XCR0 (the
+ * guest and KVM_GET_XCRS both see 1). On hardware, which does intercept
+ * XSETBV, KVM would pass; the test VM is TCG, so this is lvmm only.
+ */
+TEST(guest_xcr0_survives_exits)
+{
+	struct cpuid_table t = { .hdr.nent = 100 };
+	struct kvm_cpuid_entry2 *e;
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+	struct kvm_xcrs x;
+	struct guest *g;
+	uint32_t reason;
+	int fd;
+
+	if (on_kvm())
+		SKIP(return, "KVM under TCG misses the guest's XSETBV");
+	fd = vmm_open(vmm_device());
+	ASSERT_EQ(0, ioctl(fd, KVM_GET_SUPPORTED_CPUID, &t));
+	close(fd);
+	e = cpuid_leaf(&t, 1);
+	ASSERT_NE(NULL, e);
+	if (!(e->ecx & CPUID1_ECX_XSAVE))
+		SKIP(return, "no XSAVE");
+	e = cpuid_leaf(&t, 0xd);
+	if (!e || (e->eax & XCR0_X87_SSE_AVX) != XCR0_X87_SSE_AVX)
+		SKIP(return, "no AVX state in CPUID 0xd");
+
+	g = guest_create(vmm_device(), MODE_LONG64, GUEST_PROG(xcr0_64),
+			 BACKING_DEFAULT);
+	vmm_ioctl(g->vcpu->fd, KVM_GET_SREGS, &sregs);
+	sregs.cr4 |= CR4_OSXSAVE;
+	ASSERT_EQ(0, ioctl(g->vcpu->fd, KVM_SET_SREGS, &sregs));
+	guest_get_regs(g, &regs);
+	regs.rax = XCR0_X87_SSE_AVX;
+	regs.rdx = 0;
+	regs.r8 = 4;			/* CPUIDs */
+	guest_set_regs(g, &regs);
+	reason = guest_run(g);
+	ASSERT_EQ(KVM_EXIT_HLT, reason) TH_LOG("exit %s",
+					       exit_reason_str(reason));
+	EXPECT_EQ(2, g->nexits) TH_LOG("an OUT, then the HLT");
+	guest_get_regs(g, &regs);
+	EXPECT_EQ(XCR0_X87_SSE_AVX, regs.rax) TH_LOG("XGETBV in the guest");
+	ASSERT_EQ(0, ioctl(g->vcpu->fd, KVM_GET_XCRS, &x));
+	EXPECT_EQ(XCR0_X87_SSE_AVX, x.xcrs[0].value) TH_LOG("KVM_GET_XCRS");
 	guest_destroy(g);
 }
 

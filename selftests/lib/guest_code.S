@@ -539,3 +539,75 @@ GUEST(kvmclock64)
 END(kvmclock64)
 	.att_syntax
 	.section .note.GNU-stack,"",@progbits
+
+/*
+ * Debug registers: write RAX, RBX, RCX and R14 to DR0-DR3, RDI to DR6 and
+ * RSI to DR7, then read them back into R8-R13 (GPRs with REX.B, for the
+ * decoder), and halt.
+ */
+	.section .rodata, "a"
+	.code64
+GUEST(dr64)
+	mov	%rax, %dr0
+	mov	%rbx, %dr1
+	mov	%rcx, %dr2
+	mov	%r14, %dr3
+	mov	%rdi, %dr6
+	mov	%rsi, %dr7
+	mov	%dr0, %r8
+	mov	%dr1, %r9
+	mov	%dr2, %r10
+	mov	%dr3, %r11
+	mov	%dr6, %r12
+	mov	%dr7, %r13
+	hlt
+END(dr64)
+	.section .note.GNU-stack,"",@progbits
+
+/*
+ * Under intr64: read MSR ECX into R8, write R9 to it, read it again into
+ * R10, then "survived" (an OUT to port 0x81).
+ */
+	.section .rodata, "a"
+	.code64
+GUEST(msr_rw64)
+	rdmsr
+	shl	$32, %rdx
+	or	%rdx, %rax
+	mov	%rax, %r8
+	mov	%r9, %rax
+	mov	%r9, %rdx
+	shr	$32, %rdx
+	wrmsr
+	rdmsr
+	shl	$32, %rdx
+	or	%rdx, %rax
+	mov	%rax, %r10
+	out	%al, $0x81
+	hlt
+END(msr_rw64)
+	.section .note.GNU-stack,"",@progbits
+
+/*
+ * XCR0 = EDX:EAX with XSETBV (CR4.OSXSAVE is the test's), then R8 CPUIDs
+ * and an OUT to port 0x3000 (exits the kernel and the VMM complete), then
+ * XCR0 read back with XGETBV into RAX, and HLT.
+ */
+	.section .rodata, "a"
+	.code64
+GUEST(xcr0_64)
+	xor	%ecx, %ecx
+	xsetbv
+1:	xor	%eax, %eax
+	cpuid
+	dec	%r8
+	jnz	1b
+	mov	$0x3000, %edx
+	out	%al, %dx
+	xor	%ecx, %ecx
+	xgetbv
+	shl	$32, %rdx
+	or	%rdx, %rax
+	hlt
+END(xcr0_64)
+	.section .note.GNU-stack,"",@progbits
