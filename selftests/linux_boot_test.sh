@@ -9,9 +9,10 @@
 # $LVMM_DEVICE=/dev/kvm boots the same guest on KVM, then once more on lvmm
 # in the same boot, and checks that lvmm's guest logs no time-keeping
 # warning (TSC, clocksource, timer, APIC) that KVM's does not. KVM's own
-# SMP guests do not boot reliably under QEMU's TCG (they hang bringing up
-# the APs, or splat), so its 4-vCPU boot is a skip, not a failure, when it
-# does not finish; the comparison uses the 1-vCPU boots.
+# guests do not boot reliably under QEMU's TCG (SMP ones hang bringing up
+# the APs or splat, and on the debug kernel even 1 vCPU may hang), so a KVM
+# boot that does not finish is a skip, not a failure; the comparison uses
+# the 1-vCPU boots.
 . "$(dirname "$0")/ktap.sh"
 DEV=${LVMM_DEVICE:-/dev/lvmm}
 G=${LVMM_LINUX_GUEST:-/extra/linux-guest}
@@ -78,19 +79,27 @@ else
 	ktap_header 3
 fi
 
-boot one "$DEV" 1
-check_boot boot_1_vcpu one $? 1
-
 if [ "$DEV" != /dev/lvmm ]; then
-	LIMIT=180 boot four "$DEV" 4
-	st=$?
-	if grep -q "lvmm-guest: jobs done" "$T/four.out"; then
-		check_boot boot_4_vcpus_all_busy four $st 4
-	else
-		echo "# KVM's 4-vCPU boot did not finish (exit $st); last lines:"
-		grep -v '^\[ *0\.0*\]' "$T/four.out" | tail -n 5 | sed 's/^/#   /'
-		ktap_result skip boot_4_vcpus_all_busy "KVM's SMP guest hangs under TCG"
-	fi
+	# kvm_boot NAME TAG CPUS: KVM is the reference here, not the subject. Its
+	# guests hang under TCG now and then (more often on the debug kernel):
+	# a boot that does not finish in 180 s is a skip, with its last lines.
+	kvm_boot() {
+		LIMIT=180
+		boot "$2" "$DEV" "$3"
+		st=$?
+		LIMIT=600
+		if grep -q "lvmm-guest: jobs done" "$T/$2.out"; then
+			check_boot "$1" "$2" $st "$3"
+			return 0
+		fi
+		echo "# KVM's $3-vCPU boot did not finish (exit $st); last lines:"
+		grep -v '^\[ *0\.0*\]' "$T/$2.out" | tail -n 5 | sed 's/^/#   /'
+		ktap_result skip "$1" "KVM's guest hung under TCG"
+		return 1
+	}
+	kvm_boot boot_1_vcpu one 1
+	kvm1=$?
+	kvm_boot boot_4_vcpus_all_busy four 4
 	# The same guest on lvmm, in this boot: no time warning KVM lacks.
 	boot lvmm1 /dev/lvmm 1
 	st=$?
@@ -102,14 +111,19 @@ if [ "$DEV" != /dev/lvmm ]; then
 	sed 's/^/# lvmm kwarn: /' "$T/lvmm.warn"
 	ok=0
 	grep -q "lvmm-guest: jobs done" "$T/lvmm1.out" || { echo "# the lvmm boot did not finish (exit $st)"; ok=1; }
-	grep -q "lvmm-guest: jobs done" "$T/one.out" || { echo "# the KVM boot did not finish"; ok=1; }
 	[ -z "$extra" ] || { echo "# lvmm's guest warns where KVM's does not:"; echo "$extra" | sed 's/^/#   /'; ok=1; }
-	ktap_result $ok no_time_warnings_beyond_kvm
+	if [ $kvm1 != 0 ] && [ $ok = 0 ]; then
+		ktap_result skip no_time_warnings_beyond_kvm "no KVM boot to compare with"
+	else
+		ktap_result $ok no_time_warnings_beyond_kvm
+	fi
 	rm -rf "$T"
 	ktap_finish
 	exit
 fi
 
+boot one "$DEV" 1
+check_boot boot_1_vcpu one $? 1
 boot four "$DEV" 4
 check_boot boot_4_vcpus_all_busy four $? 4
 
