@@ -46,6 +46,14 @@ int lvmm_vcpu_prepare_entry(struct lvmm_vcpu *vcpu, bool *flush_tlb)
 		WRITE_ONCE(vcpu->mode, LVMM_OUTSIDE_GUEST);
 		return -EAGAIN;
 	}
+	/*
+	 * If this thread was scheduled out since fpu_swap_kvm_fpstate(), its
+	 * registers were saved into the guest's fpstate and now hold another
+	 * task's: load the guest's back, or it runs on someone else's SSE and
+	 * AVX registers. With interrupts off, nothing can take them again.
+	 */
+	if (test_thread_flag(TIF_NEED_FPU_LOAD))
+		switch_fpu_return();
 	*flush_tlb = test_and_clear_bit(LVMM_REQ_TLB_FLUSH, &vcpu->requests);
 	vcpu->stats.entries++;
 	trace_lvmm_entry(vcpu->vm->id, vcpu->id, vcpu->rip);

@@ -74,7 +74,7 @@ kwarns() {
 }
 
 if [ "$DEV" = /dev/lvmm ]; then
-	ktap_header 7
+	ktap_header 8
 else
 	ktap_header 3
 fi
@@ -126,6 +126,19 @@ boot one "$DEV" 1
 check_boot boot_1_vcpu one $? 1
 boot four "$DEV" 4
 check_boot boot_4_vcpus_all_busy four $? 4
+
+# With the host's CPUs busy, vCPU threads are scheduled out inside KVM_RUN:
+# each must get its guest's FPU registers back before it enters again, or
+# the guest's programs run on another task's SSE state and crash.
+yes > /dev/null &
+hog1=$!
+yes > /dev/null &
+hog2=$!
+boot loaded "$DEV" 4
+st=$?
+kill $hog1 $hog2
+wait $hog1 $hog2 2> /dev/null
+check_boot boot_4_vcpus_with_the_host_busy loaded $st 4
 
 boot reboot "$DEV" 1 lvmm_guest=reboot
 check_boot reboot_ends_the_run reboot $? 1 rebooted
