@@ -68,11 +68,15 @@ share() {
 			< /dev/null > /tmp/lg.$i 2>&1 &
 		pids="$pids $!"
 	done
+	# Up to 3 minutes for all to boot; KVM's guests hang under TCG now and
+	# then, and a hung guest simply shares less.
 	t=0
-	while [ "$(cat /tmp/lg.* | grep -c 'lvmm-guest: idle')" -lt $N ] && [ $t -lt 600 ]; do
+	while [ "$(cat /tmp/lg.* | grep -c 'lvmm-guest: idle')" -lt $N ] && [ $t -lt 180 ]; do
 		sleep 1
 		t=$((t + 1))
 	done
+	up=$(cat /tmp/lg.* | grep -c 'lvmm-guest: idle')
+	[ "$up" = $N ] || echo "lvmm-bench-linux: on $1, $up of $N guests booted" >&2
 	echo 1 > "$2/run"
 	sleep $SETTLE
 	# Pages saved: shared non-zero pages plus merged zero pages.
