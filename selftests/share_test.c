@@ -466,7 +466,12 @@ TEST_F(sharing, tracepoints)
 	/* 32 pages promoted, 32 merged into them. */
 	EXPECT_EQ(read_sysfs_num(m.dir, "pages_merged"), trace_count("lvmm_share_merge:"));
 	EXPECT_LE(32, trace_count("lvmm_share_merge:"));
-	EXPECT_EQ(2, trace_count("lvmm_share_cow:"));
+	/*
+	 * At least the two writes' copies; the scanner may merge and copy
+	 * again while they happen, so count against the counter, not 2.
+	 */
+	EXPECT_EQ(vm_stat(&m, "cow_breaks"), trace_count("lvmm_share_cow:"));
+	EXPECT_LE(2, trace_count("lvmm_share_cow:"));
 	member_fini(&m);
 }
 
