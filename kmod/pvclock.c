@@ -19,6 +19,7 @@
 #include <linux/uaccess.h>
 #include <asm/cpufeature.h>
 #include <asm/kvm_para.h>
+#include <asm/pvclock.h>
 #include <asm/pvclock-abi.h>
 #include <asm/tsc.h>
 
@@ -54,16 +55,6 @@ void lvmm_pvclock_scale(u64 hz, u32 *mul, s8 *shift)
 	*shift = s;
 }
 EXPORT_SYMBOL_IF_KUNIT(lvmm_pvclock_scale);
-
-/* The guest's pvclock_scale_delta(). */
-static u64 pvclock_scale(u64 delta, u32 mul, s8 shift)
-{
-	if (shift < 0)
-		delta >>= -shift;
-	else
-		delta <<= shift;
-	return mul_u64_u32_shr(delta, mul, 32);
-}
 
 /*
  * A guest told the TSC is stable drops its guard against time going back
@@ -146,7 +137,7 @@ static u64 clock_ns(struct lvmm_clock *c, u64 host_tsc)
 	clock_ref(c, &ref_tsc, &ref_ns);
 	if ((s64)(host_tsc - ref_tsc) < 0)	/* another CPU's TSC, a hair behind */
 		host_tsc = ref_tsc;
-	return ref_ns + pvclock_scale(host_tsc - ref_tsc, c->mul, c->shift);
+	return ref_ns + pvclock_scale_delta(host_tsc - ref_tsc, c->mul, c->shift);
 }
 
 /*

@@ -21,30 +21,6 @@ static struct guest *trap_guest(struct guest_prog attack)
 	return guest_create_with_idt(LVMM_DEV, attack);
 }
 
-/*
- * Run to the first exception report (an OUT to port 0x80: the vector) or
- * to "survived" (an OUT to 0x81: 256); another final exit: minus its reason.
- */
-static int outcome(struct guest *g)
-{
-	struct kvm_run *run = g->vcpu->run;
-	uint32_t reason;
-
-	for (;;) {
-		reason = guest_step(g);
-		if (reason == KVM_EXIT_MMIO)
-			continue;
-		if (reason != KVM_EXIT_IO)
-			return -(int)reason;
-		if (run->io.direction != KVM_EXIT_IO_OUT)
-			continue;
-		if (run->io.port == 0x80)
-			return *((uint8_t *)run + run->io.data_offset);
-		if (run->io.port == 0x81)
-			return 256;
-	}
-}
-
 TEST(svm_and_monitor_instructions_raise_ud)
 {
 	const struct { const char *name; struct guest_prog p; } atk[] = {
@@ -63,7 +39,7 @@ TEST(svm_and_monitor_instructions_raise_ud)
 	for (i = 0; i < ARRAY_SIZE(atk); i++) {
 		struct guest *g = trap_guest(atk[i].p);
 
-		EXPECT_EQ(VEC_UD, outcome(g)) TH_LOG("%s", atk[i].name);
+		EXPECT_EQ(VEC_UD, guest_trap_outcome(g)) TH_LOG("%s", atk[i].name);
 		guest_destroy(g);
 	}
 }
@@ -80,7 +56,7 @@ static int msr_attack(uint32_t msr, uint64_t val, int write, uint64_t *rax)
 	regs.rax = (uint32_t)val;
 	regs.rdx = val >> 32;
 	guest_set_regs(g, &regs);
-	r = outcome(g);
+	r = guest_trap_outcome(g);
 	guest_get_regs(g, &regs);
 	if (rax)
 		*rax = regs.rax;
@@ -151,7 +127,7 @@ TEST_F_TIMEOUT(slow, every_io_port, 600)
 {
 	struct guest *g = trap_guest(GUEST_PROG(atk_all_ports));
 
-	EXPECT_EQ(256, outcome(g));
+	EXPECT_EQ(256, guest_trap_outcome(g));
 	/* 65536 INs, then the OUT to 0x81. */
 	EXPECT_EQ(65537, g->nexits);
 	EXPECT_EQ(KVM_EXIT_IO_IN, g->exits[300].dir);
@@ -165,7 +141,7 @@ TEST(beyond_ram_and_into_holes)
 	struct guest *g = trap_guest(GUEST_PROG(atk_beyond_ram));
 	int i, n = 0;
 
-	EXPECT_EQ(256, outcome(g));
+	EXPECT_EQ(256, guest_trap_outcome(g));
 	for (i = 0; i < g->nexits && i < MAX_EXITS; i++)
 		if (g->exits[i].reason == KVM_EXIT_MMIO)
 			n++;
@@ -185,7 +161,7 @@ TEST_F_TIMEOUT(slow, very_long_rep_string_io, 600)
 	regs.rsi = 0;
 	regs.rcx = 1 << 20;
 	guest_set_regs(g, &regs);
-	EXPECT_EQ(256, outcome(g));
+	EXPECT_EQ(256, guest_trap_outcome(g));
 	EXPECT_EQ(256 + 1, g->nexits) TH_LOG("one exit per page; first: reason %u port 0x%x count %u",
 					      g->exits[0].reason, g->exits[0].port,
 					      g->exits[0].count);
@@ -215,7 +191,7 @@ TEST(self_modifying_code_across_a_slot_boundary)
 	for (i = 1; i <= 1000; i++)
 		want += i & 0xff;
 
-	EXPECT_EQ(256, outcome(g));
+	EXPECT_EQ(256, guest_trap_outcome(g));
 	guest_get_regs(g, &regs);
 	EXPECT_EQ(want, regs.rax);
 	EXPECT_EQ(1000 & 0xff, next[0]);

@@ -60,6 +60,18 @@ static struct kvm_cpuid_entry2 *cpuid_leaf(struct cpuid_table *t,
 	return NULL;
 }
 
+/* The device's KVM_GET_SUPPORTED_CPUID into @t; 0 or -1 with errno. */
+static int supported_cpuid(struct cpuid_table *t)
+{
+	int fd = vmm_open(vmm_device());
+	int ret;
+
+	t->hdr.nent = sizeof(t->e) / sizeof(t->e[0]);
+	ret = ioctl(fd, KVM_GET_SUPPORTED_CPUID, t);
+	close(fd);
+	return ret;
+}
+
 /*
  * Feature MSRs: listed and read on the system fd. The microcode revision
  * is one on both lvmm and KVM; a VMM can hand it to a vCPU.
@@ -827,31 +839,6 @@ TEST(debug_registers_round_trip)
 	guest_destroy(g);
 }
 
-/*
- * Run an intr64 guest (guest_create_with_idt) to its first exception
- * report (an OUT to port 0x80: the vector) or to "survived" (an OUT to port
- * 0x81: 256); another final exit gives minus its reason.
- */
-static int trap_outcome(struct guest *g)
-{
-	struct kvm_run *run = g->vcpu->run;
-	uint32_t reason;
-
-	for (;;) {
-		reason = guest_step(g);
-		if (reason == KVM_EXIT_MMIO)
-			continue;
-		if (reason != KVM_EXIT_IO)
-			return -(int)reason;
-		if (run->io.direction != KVM_EXIT_IO_OUT)
-			continue;
-		if (run->io.port == 0x80)
-			return *((uint8_t *)run + run->io.data_offset);
-		if (run->io.port == 0x81)
-			return 256;
-	}
-}
-
 #define VEC_GP			13
 #define EDX1_MCE		(1u << 7)	/* also in 0x80000001 EDX */
 #define EDX1_MCA		(1u << 14)	/* also in 0x80000001 EDX */
@@ -892,13 +879,10 @@ TEST(no_machine_check_rdtscp_or_rdpid)
 	struct kvm_regs regs;
 	struct guest *g;
 	uint32_t r[4];
-	int fd;
 
 	if (on_kvm())
 		SKIP(return, "KVM emulates machine checks and IA32_TSC_AUX");
-	fd = vmm_open(vmm_device());
-	ASSERT_EQ(0, ioctl(fd, KVM_GET_SUPPORTED_CPUID, &t));
-	close(fd);
+	ASSERT_EQ(0, supported_cpuid(&t));
 	e = cpuid_leaf(&t, 1);
 	ASSERT_NE(NULL, e);
 	EXPECT_EQ(0, e->edx & (EDX1_MCE | EDX1_MCA)) TH_LOG("1.EDX 0x%x",
@@ -929,7 +913,7 @@ TEST(no_machine_check_rdtscp_or_rdpid)
 	regs.rcx = MSR_MCG_STATUS;
 	regs.r9 = 0;
 	guest_set_regs(g, &regs);
-	EXPECT_EQ(VEC_GP, trap_outcome(g)) TH_LOG("rdmsr MCG_STATUS");
+	EXPECT_EQ(VEC_GP, guest_trap_outcome(g)) TH_LOG("rdmsr MCG_STATUS");
 	guest_destroy(g);
 }
 
@@ -950,7 +934,7 @@ TEST(nb_cfg_reads_zero_and_drops_writes)
 	regs.r9 = 1ull << 46;		/* EnableCf8ExtCfg, as Linux sets */
 	regs.r10 = ~0ull;
 	guest_set_regs(g, &regs);
-	EXPECT_EQ(256, trap_outcome(g)) TH_LOG("the guest faulted");
+	EXPECT_EQ(256, guest_trap_outcome(g)) TH_LOG("the guest faulted");
 	guest_get_regs(g, &regs);
 	EXPECT_EQ(0, regs.r8) TH_LOG("first read");
 	EXPECT_EQ(0, regs.r10) TH_LOG("read after the write");
@@ -983,13 +967,10 @@ TEST(guest_xcr0_survives_exits)
 	struct kvm_xcrs x;
 	struct guest *g;
 	uint32_t reason;
-	int fd;
 
 	if (on_kvm())
 		SKIP(return, "KVM under TCG misses the guest's XSETBV");
-	fd = vmm_open(vmm_device());
-	ASSERT_EQ(0, ioctl(fd, KVM_GET_SUPPORTED_CPUID, &t));
-	close(fd);
+	ASSERT_EQ(0, supported_cpuid(&t));
 	e = cpuid_leaf(&t, 1);
 	ASSERT_NE(NULL, e);
 	if (!(e->ecx & CPUID1_ECX_XSAVE))

@@ -102,14 +102,6 @@ static void fix_cpuid(struct kvm_cpuid2 *c, int id, bool tsc_deadline)
 		}
 		if (e->function == 0xb || e->function == 0x1f)
 			e->edx = id;		/* x2APIC ID */
-		/*
-		 * XSAVE area size for the features XCR0 enables: the device
-		 * updates it when it sees XSETBV, but TCG's nested SVM runs
-		 * XSETBV without the intercept. A guest enables all of
-		 * them, so start with the size for all of them.
-		 */
-		if (e->function == 0xd && e->index == 0)
-			e->ebx = e->ecx;
 		if (e->function == 0x8000001e)
 			e->eax = id;		/* extended APIC ID */
 	}

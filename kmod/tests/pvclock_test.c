@@ -4,18 +4,9 @@
  */
 #include <kunit/test.h>
 #include <linux/math64.h>
+#include <asm/pvclock.h>
 
 #include "../lvmm.h"
-
-/* The guest's side: pvclock_scale_delta(). */
-static u64 scale(u64 delta, u32 mul, s8 shift)
-{
-	if (shift < 0)
-		delta >>= -shift;
-	else
-		delta <<= shift;
-	return mul_u64_u32_shr(delta, mul, 32);
-}
 
 static void exact_rates(struct kunit *test)
 {
@@ -50,13 +41,13 @@ static void one_second(struct kunit *test)
 
 		lvmm_pvclock_scale(hz, &mul, &shift);
 		KUNIT_EXPECT_GE_MSG(test, mul, 1u << 31, "%llu Hz", hz);
-		ns = scale(hz, mul, shift);
+		ns = pvclock_scale_delta(hz, mul, shift);
 		/* mul is rounded down: at most 2^-31 slow, plus truncation. */
 		KUNIT_EXPECT_LE_MSG(test, ns, NSEC_PER_SEC, "%llu Hz", hz);
 		KUNIT_EXPECT_GE_MSG(test, ns, NSEC_PER_SEC - 2 - (hz >> 30),
 				    "%llu Hz", hz);
 		/* An hour, where rounding of mul would show. */
-		ns = scale(hz * 3600, mul, shift);
+		ns = pvclock_scale_delta(hz * 3600, mul, shift);
 		KUNIT_EXPECT_LE_MSG(test, 3600 * NSEC_PER_SEC - ns, 3600 * 2,
 				    "%llu Hz", hz);
 	}

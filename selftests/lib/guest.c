@@ -362,6 +362,26 @@ uint32_t guest_step(struct guest *g)
 	return run->exit_reason;
 }
 
+int guest_trap_outcome(struct guest *g)
+{
+	struct kvm_run *run = g->vcpu->run;
+	uint32_t reason;
+
+	for (;;) {
+		reason = guest_step(g);
+		if (reason == KVM_EXIT_MMIO)
+			continue;
+		if (reason != KVM_EXIT_IO)
+			return -(int)reason;
+		if (run->io.direction != KVM_EXIT_IO_OUT)
+			continue;
+		if (run->io.port == 0x80)
+			return *((uint8_t *)run + run->io.data_offset);
+		if (run->io.port == 0x81)
+			return 256;
+	}
+}
+
 uint32_t guest_run(struct guest *g)
 {
 	uint32_t reason;

@@ -89,6 +89,12 @@ extern int guest_irqchip;
 uint32_t guest_run(struct guest *g);
 /* One KVM_RUN: record the exit and answer it as guest_run() would. */
 uint32_t guest_step(struct guest *g);
+/*
+ * For guest_create_with_idt(): run to the first exception report (an OUT
+ * to port 0x80: the vector) or to "survived" (an OUT to 0x81: 256); any
+ * other final exit gives minus its reason.
+ */
+int guest_trap_outcome(struct guest *g);
 void guest_get_regs(struct guest *g, struct kvm_regs *regs);
 void guest_set_regs(struct guest *g, const struct kvm_regs *regs);
 /* The test VMM's answer to MMIO read number @seq at @addr. */
