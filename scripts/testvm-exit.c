@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <sys/io.h>
 
 #define DEBUG_EXIT_PORT 0xf4
@@ -26,7 +27,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	outl((unsigned int)status, DEBUG_EXIT_PORT);
-	/* Not reached under QEMU; elsewhere there is no debug-exit device. */
+	/*
+	 * QEMU up to 8.x exit()s inside the port write. Since 9.0 the device
+	 * asks the main loop for a shutdown with that code, so the vCPU runs
+	 * on for a moment: wait for it rather than report a missing device.
+	 */
+	sleep(10);
 	fprintf(stderr, "testvm-exit: no isa-debug-exit device at 0xf4\n");
 	return 1;
 }
