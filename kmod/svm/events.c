@@ -161,6 +161,7 @@ int svm_set_events(struct lvmm_vcpu *vcpu, const struct kvm_vcpu_events *ev)
 		return -EINVAL;
 
 	c->event_inj = 0;
+	to_svm(vcpu)->requeued = 0;	/* the VMM's events replace it */
 	vcpu->irq_pending = false;
 	if (ev->exception.injected || ev->exception.pending)
 		svm_queue_exception(vcpu, ev->exception.nr,

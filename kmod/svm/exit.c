@@ -57,6 +57,7 @@ static void exit_xsetbv(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 
 static void exit_shutdown(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 {
+	svm_exit_ring_dump(vcpu, "triple fault");
 	exit_as(exit, LVMM_EXIT_SHUTDOWN);
 }
 
@@ -155,8 +156,9 @@ static const svm_exit_fn svm_exit_handlers[] = {
  * Software interrupts and INT3/INTO are left out: RIP still points at the
  * instruction, which raises them again.
  */
-static void svm_requeue_event(struct vmcb *vmcb)
+static void svm_requeue_event(struct svm_vcpu *sv)
 {
+	struct vmcb *vmcb = sv->vmcb;
 	u32 info = vmcb->control.exit_int_info;
 	u32 type = info & SVM_EXITINTINFO_TYPE_MASK;
 	u8 vector = info & SVM_EXITINTINFO_VEC_MASK;
@@ -170,6 +172,7 @@ static void svm_requeue_event(struct vmcb *vmcb)
 		return;
 	vmcb->control.event_inj = info;
 	vmcb->control.event_inj_err = vmcb->control.exit_int_info_err;
+	sv->requeued = info;
 }
 
 void svm_decode_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
@@ -190,11 +193,14 @@ void svm_decode_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 		memcpy(exit->insn, c->insn_bytes, c->insn_len);
 	}
 
+	svm_exit_ring_record(to_svm(vcpu));
 	if (code == (u32)SVM_EXIT_ERR) {
 		exit_fail_entry(vcpu, exit);
 		return;
 	}
-	svm_requeue_event(vmcb);
+	if (svm_event_checks)
+		svm_event_check_exit(vcpu);
+	svm_requeue_event(to_svm(vcpu));
 
 	if (code == SVM_EXIT_NPF) {
 		exit_npf(vcpu, exit);

@@ -179,6 +179,8 @@ int svm_vcpu_enter(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	if (sv->shutdown) {
 		/* A fault on top of #DF, found while queueing it. */
 		sv->shutdown = false;
+		sv->requeued = 0;
+		svm_exit_ring_dump(vcpu, "triple fault");
 		return svm_abort_entry(vcpu, exit, LVMM_EXIT_SHUTDOWN,
 				       SVM_EXIT_SHUTDOWN, flush);
 	}
@@ -197,6 +199,10 @@ int svm_vcpu_enter(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 						  sv->last_cpu, cpu);
 	sv->dirty = 0;
 	sv->last_cpu = cpu;
+	svm_exit_ring_entry(sv);
+	if (svm_event_checks)
+		svm_event_check_entry(vcpu);
+	sv->requeued = 0;
 	svm_load_guest_xcr0(vcpu);
 	svm_spec_ctrl_enter(sv);
 

@@ -67,6 +67,43 @@ enum svm_clean_area {
 #define SVM_CLEAN_ALL		(BIT(SVM_CLEAN_NR) - 1)
 #define SVM_ALWAYS_DIRTY	(BIT(SVM_CLEAN_INTR) | BIT(SVM_CLEAN_CR2))
 
+/* Rules of event delivery that event_check.c checks. */
+enum svm_event_check {
+	SVM_EVCHK_INTR_MASKED,
+	SVM_EVCHK_REQUEUE_LOST,
+	SVM_EVCHK_VECTORING_INSN,
+	SVM_EVCHK_USER_KERNEL_GS,
+	SVM_EVCHK_NR,
+};
+
+/**
+ * struct svm_exit_record - one exit, as the ring of recent exits keeps it
+ * @when_ns:       local_clock() at the exit
+ * @code:          EXITCODE
+ * @info1:         EXITINFO1
+ * @info2:         EXITINFO2
+ * @rip:           guest RIP after the exit
+ * @rflags:        guest RFLAGS after the exit
+ * @event_inj:     EVENTINJ of the entry that ended in this exit
+ * @exit_int_info: EXITINTINFO
+ * @int_state:     the interrupt shadow after the exit
+ * @cpl:           guest CPL after the exit
+ */
+struct svm_exit_record {
+	u64 when_ns;
+	u32 code;
+	u64 info1;
+	u64 info2;
+	u64 rip;
+	u64 rflags;
+	u32 event_inj;
+	u32 exit_int_info;
+	u32 int_state;
+	u8 cpl;
+};
+
+#define SVM_EXIT_RING	16
+
 /**
  * struct svm_vcpu - a vCPU's SVM state
  * @vmcb:            guest state and controls
@@ -81,6 +118,15 @@ enum svm_clean_area {
  * @dirty:           VMCB areas (enum svm_clean_area) changed since the last
  *                   VMRUN; all of them after a move to another CPU
  * @last_cpu:        the CPU of the last VMRUN, -1 before the first
+ * @requeued:        the event put back into EVENTINJ from EXITINTINFO at the
+ *                   last exit, 0 if none (checked at the next entry)
+ * @entry_event_inj: EVENTINJ of the last entry, for @ring
+ * @ring:            the last SVM_EXIT_RING exits, dumped when something
+ *                   goes wrong (event_check.c)
+ * @ring_next:       exits recorded in @ring so far
+ *
+ * All of it belongs to the vCPU's own thread (KVM_RUN and the vCPU ioctls,
+ * which the vCPU mutex serialises).
  */
 struct svm_vcpu {
 	struct vmcb *vmcb;
@@ -95,6 +141,10 @@ struct svm_vcpu {
 	u32 dirty;
 	int last_cpu;
 	u64 spec_ctrl;
+	u32 requeued;
+	u32 entry_event_inj;
+	struct svm_exit_record ring[SVM_EXIT_RING];
+	unsigned int ring_next;
 };
 
 static inline void svm_mark_dirty(struct svm_vcpu *sv, u32 areas)
@@ -163,6 +213,16 @@ u32 svm_vmcb_clean_bits(bool supported, u32 dirty, int last_cpu, int cpu);
 /* exit.c */
 void svm_decode_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
 const char *svm_exit_name(u32 code);
+
+/* event_check.c */
+extern bool svm_event_checks;
+u32 svm_check_entry_events(const struct vmcb *vmcb, u32 requeued);
+u32 svm_check_exit_events(const struct vmcb *vmcb);
+void svm_event_check_entry(struct lvmm_vcpu *vcpu);
+void svm_event_check_exit(struct lvmm_vcpu *vcpu);
+void svm_exit_ring_entry(struct svm_vcpu *sv);
+void svm_exit_ring_record(struct svm_vcpu *sv);
+void svm_exit_ring_dump(struct lvmm_vcpu *vcpu, const char *why);
 
 /* dr.c */
 void svm_emulate_dr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);

@@ -131,6 +131,7 @@ static void svm_reset(struct lvmm_vcpu *vcpu, bool init)
 	save->spec_ctrl = 0;
 	sv->shutdown = false;
 	c->event_inj = 0;
+	sv->requeued = 0;
 	c->event_inj_err = 0;
 	c->int_state = 0;
 	svm_close_irq_window(vcpu);

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Event delivery checks and the ring of recent exits.
+ *
+ * Interrupt and exception delivery is where a nested test platform and a
+ * hypervisor can each go wrong without anything noticing until a guest
+ * kernel oopses far away. With the event_checks parameter on (the default
+ * in a lockdep kernel, which is what the debug run of `make check` boots),
+ * every entry and exit is checked against rules a correct hypervisor on a
+ * correct CPU never breaks:
+ *
+ *   intr-masked       an external interrupt injected fresh (not requeued
+ *                     from EXITINTINFO) while the guest's IF is 0 or an
+ *                     interrupt shadow is active;
+ *   requeue-lost      an event requeued from EXITINTINFO is no longer in
+ *                     EVENTINJ at the next entry: overwritten or dropped;
+ *   vectoring-insn    an exit for an intercepted instruction (which lvmm
+ *                     answers by emulating or skipping the instruction at
+ *                     RIP) while EXITINTINFO says an event was being
+ *                     delivered: the CPU never executes an instruction
+ *                     in the middle of a delivery;
+ *   user-kernel-gs    the guest runs at CPL 3 with GS.base in the kernel
+ *                     half. Linux keeps its per-CPU base in KERNEL_GS_BASE
+ *                     at CPL 3 and swaps it in with SWAPGS on entry; a
+ *                     kernel-half GS.base in user mode means an entry path
+ *                     was taken twice or not at all.
+ *
+ * A broken rule fires the lvmm_event_check tracepoint each time, logs
+ * "lvmm: event check: ..." once per rule (scripts/testvm treats that line
+ * as a splat) and dumps the vCPU's ring of recent exits. The ring is kept
+ * always: a triple fault dumps it too, on real hardware as here.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <kunit/visibility.h>
+#include <linux/export.h>
+#include <linux/moduleparam.h>
+#include <linux/ratelimit.h>
+#include <linux/sched/clock.h>
+
+#include "../lvmm.h"
+#include "../trace.h"
+#include "svm.h"
+
+bool svm_event_checks = IS_ENABLED(CONFIG_PROVE_LOCKING);
+module_param_named(event_checks, svm_event_checks, bool, 0644);
+MODULE_PARM_DESC(event_checks,
+		 "Check every guest entry and exit for event delivery errors (default: on in lockdep kernels)");
+
+static const char * const svm_event_check_names[] = {
+	[SVM_EVCHK_INTR_MASKED]		= "intr-masked",
+	[SVM_EVCHK_REQUEUE_LOST]	= "requeue-lost",
+	[SVM_EVCHK_VECTORING_INSN]	= "vectoring-insn",
+	[SVM_EVCHK_USER_KERNEL_GS]	= "user-kernel-gs",
+};
+
+/* Rules already reported in the log since the module was loaded. */
+static unsigned long svm_event_checks_reported;
+
+static bool is_intr(u32 event)
+{
+	return (event & SVM_EVTINJ_VALID) &&
+	       (event & SVM_EVTINJ_TYPE_MASK) == SVM_EVTINJ_TYPE_INTR;
+}
+
+/**
+ * svm_check_entry_events - rules for the VMCB about to be run
+ * @vmcb:     the VMCB, with RFLAGS and EVENTINJ as VMRUN will take them
+ * @requeued: the event put back into EVENTINJ from EXITINTINFO at the last
+ *            exit (SVM_EVTINJ_VALID clear if none)
+ *
+ * Return: a bit mask of broken rules (BIT(enum svm_event_check)).
+ */
+u32 svm_check_entry_events(const struct vmcb *vmcb, u32 requeued)
+{
+	u32 inj = vmcb->control.event_inj;
+	u32 broken = 0;
+
+	if (requeued & SVM_EVTINJ_VALID) {
+		/*
+		 * An exception may legitimately turn a requeued exception
+		 * into #DF; nothing may replace a requeued interrupt.
+		 */
+		if (is_intr(requeued) ? inj != requeued : !(inj & SVM_EVTINJ_VALID))
+			broken |= BIT(SVM_EVCHK_REQUEUE_LOST);
+	}
+	if (is_intr(inj) && inj != requeued &&
+	    (!(vmcb->save.rflags & X86_EFLAGS_IF) ||
+	     (vmcb->control.int_state & SVM_INTERRUPT_SHADOW_MASK)))
+		broken |= BIT(SVM_EVCHK_INTR_MASKED);
+	return broken;
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_check_entry_events);
+
+/* Intercepts of instructions: the CPU reaches them only between events. */
+static bool is_insn_intercept(u32 code)
+{
+	if (code <= SVM_EXIT_WRITE_DR7)		/* CR and DR accesses */
+		return true;
+	switch (code) {
+	case SVM_EXIT_CPUID:
+	case SVM_EXIT_HLT:
+	case SVM_EXIT_INVD:
+	case SVM_EXIT_IOIO:
+	case SVM_EXIT_MSR:
+	case SVM_EXIT_VMRUN:
+	case SVM_EXIT_VMMCALL:
+	case SVM_EXIT_VMLOAD:
+	case SVM_EXIT_VMSAVE:
+	case SVM_EXIT_STGI:
+	case SVM_EXIT_CLGI:
+	case SVM_EXIT_SKINIT:
+	case SVM_EXIT_INVLPGA:
+	case SVM_EXIT_MONITOR:
+	case SVM_EXIT_MWAIT:
+	case SVM_EXIT_MWAIT_COND:
+	case SVM_EXIT_XSETBV:
+	case SVM_EXIT_RDPRU:
+		return true;
+	}
+	return false;
+}
+
+/**
+ * svm_check_exit_events - rules for the VMCB of an exit
+ * @vmcb: the VMCB as #VMEXIT left it
+ *
+ * Return: a bit mask of broken rules (BIT(enum svm_event_check)).
+ */
+u32 svm_check_exit_events(const struct vmcb *vmcb)
+{
+	u32 code = vmcb->control.exit_code;
+	u32 broken = 0;
+
+	if ((vmcb->control.exit_int_info & SVM_EXITINTINFO_VALID) &&
+	    is_insn_intercept(code))
+		broken |= BIT(SVM_EVCHK_VECTORING_INSN);
+	if (vmcb->save.cpl == 3 && (vmcb->save.gs.base & BIT_ULL(63)))
+		broken |= BIT(SVM_EVCHK_USER_KERNEL_GS);
+	return broken;
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_check_exit_events);
+
+/* Before VMRUN, with interrupts off: remember what this entry injects. */
+void svm_exit_ring_entry(struct svm_vcpu *sv)
+{
+	sv->entry_event_inj = sv->vmcb->control.event_inj;
+}
+
+/* After #VMEXIT: one more record, the oldest one goes. */
+void svm_exit_ring_record(struct svm_vcpu *sv)
+{
+	const struct vmcb *vmcb = sv->vmcb;
+	struct svm_exit_record *r = &sv->ring[sv->ring_next % SVM_EXIT_RING];
+
+	r->when_ns = local_clock();
+	r->code = vmcb->control.exit_code;
+	r->info1 = vmcb->control.exit_info_1;
+	r->info2 = vmcb->control.exit_info_2;
+	r->rip = vmcb->save.rip;
+	r->rflags = vmcb->save.rflags;
+	r->event_inj = sv->entry_event_inj;
+	r->exit_int_info = vmcb->control.exit_int_info;
+	r->int_state = vmcb->control.int_state;
+	r->cpl = vmcb->save.cpl;
+	sv->ring_next++;
+}
+
+/**
+ * svm_exit_ring_dump - log a vCPU's recent exits, oldest first
+ * @vcpu: the vCPU, on its own thread
+ * @why:  what made us look
+ *
+ * Rate limited: a guest can triple-fault as often as it likes.
+ */
+void svm_exit_ring_dump(struct lvmm_vcpu *vcpu, const char *why)
+{
+	static DEFINE_RATELIMIT_STATE(rs, 5 * HZ, 2);
+	struct svm_vcpu *sv = to_svm(vcpu);
+	unsigned int n = min_t(unsigned int, sv->ring_next, SVM_EXIT_RING);
+	u64 last;
+	unsigned int i;
+
+	if (!n || !__ratelimit(&rs))
+		return;
+	last = sv->ring[(sv->ring_next - 1) % SVM_EXIT_RING].when_ns;
+	pr_info("vm %u vcpu %u: %s; the last %u exits, oldest first:\n",
+		vcpu->vm->id, vcpu->id, why, n);
+	for (i = sv->ring_next - n; i != sv->ring_next; i++) {
+		const struct svm_exit_record *r = &sv->ring[i % SVM_EXIT_RING];
+
+		pr_info("  -%lluus %-10s rip %llx rfl %llx cpl %u shadow %u inj %x exitint %x info %llx %llx\n",
+			div_u64(last - r->when_ns, NSEC_PER_USEC),
+			svm_exit_name(r->code), r->rip, r->rflags, r->cpl,
+			!!(r->int_state & SVM_INTERRUPT_SHADOW_MASK), r->event_inj,
+			r->exit_int_info, r->info1, r->info2);
+	}
+}
+
+static void svm_event_check_report(struct lvmm_vcpu *vcpu, u32 broken,
+				   bool entry)
+{
+	const struct vmcb *vmcb = to_svm(vcpu)->vmcb;
+	unsigned int rule;
+	bool first = false;
+
+	for_each_set_bit(rule, (unsigned long *)&broken, SVM_EVCHK_NR) {
+		trace_lvmm_event_check(vcpu->vm->id, vcpu->id,
+				       svm_event_check_names[rule],
+				       vmcb->save.rip, vmcb->save.rflags,
+				       vmcb->save.cpl, vmcb->control.int_state,
+				       entry ? vmcb->control.event_inj : 0,
+				       vmcb->control.exit_int_info,
+				       entry ? 0 : vmcb->control.exit_code,
+				       vmcb->save.gs.base,
+				       vmcb->save.kernel_gs_base);
+		if (test_and_set_bit(rule, &svm_event_checks_reported))
+			continue;
+		pr_warn("event check: vm %u vcpu %u: %s at %s: rip %llx rflags %llx cpl %u int_state %x event_inj %x exit_int_info %x exit %x gs %llx kernel_gs %llx\n",
+			vcpu->vm->id, vcpu->id, svm_event_check_names[rule],
+			entry ? "entry" : "exit", vmcb->save.rip,
+			vmcb->save.rflags, vmcb->save.cpl,
+			vmcb->control.int_state, vmcb->control.event_inj,
+			vmcb->control.exit_int_info, vmcb->control.exit_code,
+			vmcb->save.gs.base, vmcb->save.kernel_gs_base);
+		first = true;
+	}
+	if (first)
+		svm_exit_ring_dump(vcpu, "event check");
+}
+
+void svm_event_check_entry(struct lvmm_vcpu *vcpu)
+{
+	struct svm_vcpu *sv = to_svm(vcpu);
+	u32 broken = svm_check_entry_events(sv->vmcb, sv->requeued);
+
+	sv->requeued = 0;
+	if (broken)
+		svm_event_check_report(vcpu, broken, true);
+}
+
+void svm_event_check_exit(struct lvmm_vcpu *vcpu)
+{
+	u32 broken = svm_check_exit_events(to_svm(vcpu)->vmcb);
+
+	if (broken)
+		svm_event_check_report(vcpu, broken, false);
+}
