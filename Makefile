@@ -44,7 +44,7 @@ SELFTESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(SELFTEST_SRCS))
 SELFTEST_SCRIPTS := $(wildcard selftests/*.sh)
 BENCH_SRCS := $(wildcard scripts/bench/*.c scripts/bench/*.S)
 
-.PHONY: all kmod userspace guests selftests deps testkernel kmod-debug check demo bench \
+.PHONY: all kmod userspace guests selftests deps testkernel kmod-debug check demo bench soak \
 	clean checkpatch help
 
 all: kmod userspace selftests
@@ -55,6 +55,7 @@ help:
 	@echo "make check      run all tests (stock and debug kernel, KUnit)"
 	@echo "make demo       boot the test VM and show lvmm at work"
 	@echo "make bench      lvmm against KVM and KSM in one boot (build/bench.json)"
+	@echo "make soak       boot 4-vCPU Linux 50 times on lvmm and on KVM (BOOTS=N)"
 	@echo "make testkernel build the debug kernel (cached in ~/.cache/lvmm)"
 	@echo "make checkpatch / make C=1  style and sparse checks"
 
@@ -113,7 +114,7 @@ $(BUILD)/bin/testvm-exit: scripts/testvm-exit.c
 	$(CC) $(USER_CFLAGS) -o $@ $< $(USER_LDFLAGS)
 
 selftests: $(SELFTESTS) $(BUILD)/bin/lvmm-bench $(BUILD)/bin/lvmm-bench-sharing $(BUILD)/bin/lvmm-bench-linux \
-	$(BUILD)/bin/lvmm-bench-run $(BUILD)/bin/lvmm-bench-profile $(patsubst selftests/%,$(BUILD)/selftests/%,$(SELFTEST_SCRIPTS)) \
+	$(BUILD)/bin/lvmm-bench-run $(BUILD)/bin/lvmm-bench-profile $(BUILD)/bin/lvmm-soak $(patsubst selftests/%,$(BUILD)/selftests/%,$(SELFTEST_SCRIPTS)) \
 	$(BUILD)/selftests/run_selftests $(BUILD)/selftests/run_kunit $(BUILD)/selftests/run_kvm_selftests
 
 $(BUILD)/selftests/%: selftests/%.c $(SELFTEST_LIB) $(wildcard selftests/lib/*.h) \
@@ -137,6 +138,10 @@ $(BUILD)/bin/lvmm-bench-linux: scripts/bench/linux.sh
 	install -m 0755 $< $@
 
 $(BUILD)/bin/lvmm-bench-run: scripts/bench/inside.sh
+	@mkdir -p $(@D)
+	install -m 0755 $< $@
+
+$(BUILD)/bin/lvmm-soak: scripts/soak/inside.sh
 	@mkdir -p $(@D)
 	install -m 0755 $< $@
 
@@ -168,6 +173,11 @@ check:
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory kmod-debug
 	@scripts/check
+
+soak:
+	@scripts/deps
+	@$(MAKE) --no-print-directory all
+	@scripts/soak/run $(BOOTS)
 
 bench:
 	@scripts/deps
