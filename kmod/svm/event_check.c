@@ -9,11 +9,13 @@
  * every entry and exit is checked against rules a correct hypervisor on a
  * correct CPU never breaks:
  *
- *   intr-masked       an external interrupt injected fresh (not requeued
- *                     from EXITINTINFO) while the guest's IF is 0 or an
- *                     interrupt shadow is active;
- *   requeue-lost      an event requeued from EXITINTINFO is no longer in
- *                     EVENTINJ at the next entry: overwritten or dropped;
+ *   intr-masked       an external interrupt injected (EVENTINJ, or V_IRQ
+ *                     without the VINTR intercept) while the guest's IF is
+ *                     0 or an interrupt shadow is active;
+ *   requeue-lost      an event found in EXITINTINFO is not delivered again
+ *                     at the next entry: an exception no longer in EVENTINJ
+ *                     (overwritten or dropped), an interrupt neither
+ *                     injected nor pending;
  *   vectoring-insn    an exit for an intercepted instruction (which lvmm
  *                     answers by emulating or skipping the instruction at
  *                     RIP) while EXITINTINFO says an event was being
@@ -65,28 +67,40 @@ static bool is_intr(u32 event)
 
 /**
  * svm_check_entry_events - rules for the VMCB about to be run
- * @vmcb:     the VMCB, with RFLAGS and EVENTINJ as VMRUN will take them
- * @requeued: the event put back into EVENTINJ from EXITINTINFO at the last
- *            exit (SVM_EVTINJ_VALID clear if none)
+ * @vmcb:           the VMCB, with RFLAGS, EVENTINJ and V_IRQ as VMRUN will
+ *                  take them
+ * @requeued:       the event found in EXITINTINFO at the last exit
+ *                  (SVM_EVTINJ_VALID clear if none)
+ * @pending_vector: the external interrupt this entry injects (V_IRQ) or
+ *                  still holds pending, -1 if none
  *
  * Return: a bit mask of broken rules (BIT(enum svm_event_check)).
  */
-u32 svm_check_entry_events(const struct vmcb *vmcb, u32 requeued)
+u32 svm_check_entry_events(const struct vmcb *vmcb, u32 requeued,
+			   int pending_vector)
 {
-	u32 inj = vmcb->control.event_inj;
+	const struct vmcb_control_area *c = &vmcb->control;
+	bool masked = !(vmcb->save.rflags & X86_EFLAGS_IF) ||
+		      (c->int_state & SVM_INTERRUPT_SHADOW_MASK);
+	bool vintr = c->intercepts[INTERCEPT_VINTR / 32] &
+		     BIT(INTERCEPT_VINTR % 32);
+	u32 inj = c->event_inj;
 	u32 broken = 0;
 
 	if (requeued & SVM_EVTINJ_VALID) {
 		/*
-		 * An exception may legitimately turn a requeued exception
-		 * into #DF; nothing may replace a requeued interrupt.
+		 * A requeued interrupt is pending again; an exception may
+		 * legitimately turn a requeued exception into #DF.
 		 */
-		if (is_intr(requeued) ? inj != requeued : !(inj & SVM_EVTINJ_VALID))
+		if (is_intr(requeued) ?
+		    pending_vector != (requeued & SVM_EVTINJ_VEC_MASK) :
+		    !(inj & SVM_EVTINJ_VALID))
 			broken |= BIT(SVM_EVCHK_REQUEUE_LOST);
 	}
-	if (is_intr(inj) && inj != requeued &&
-	    (!(vmcb->save.rflags & X86_EFLAGS_IF) ||
-	     (vmcb->control.int_state & SVM_INTERRUPT_SHADOW_MASK)))
+	if (is_intr(inj) && masked)
+		broken |= BIT(SVM_EVCHK_INTR_MASKED);
+	/* A V_IRQ without the VINTR intercept is a delivery, not a window. */
+	if ((c->int_ctl & V_IRQ_MASK) && !vintr && masked)
 		broken |= BIT(SVM_EVCHK_INTR_MASKED);
 	return broken;
 }
@@ -145,6 +159,7 @@ EXPORT_SYMBOL_IF_KUNIT(svm_check_exit_events);
 void svm_exit_ring_entry(struct svm_vcpu *sv)
 {
 	sv->entry_event_inj = sv->vmcb->control.event_inj;
+	sv->entry_virq = sv->virq_injected ? 0x100 | sv->virq_vector : 0;
 }
 
 /* After #VMEXIT: one more record, the oldest one goes. */
@@ -160,6 +175,7 @@ void svm_exit_ring_record(struct svm_vcpu *sv)
 	r->rip = vmcb->save.rip;
 	r->rflags = vmcb->save.rflags;
 	r->event_inj = sv->entry_event_inj;
+	r->virq = sv->entry_virq;
 	r->exit_int_info = vmcb->control.exit_int_info;
 	r->int_state = vmcb->control.int_state;
 	r->cpl = vmcb->save.cpl;
@@ -189,11 +205,11 @@ void svm_exit_ring_dump(struct lvmm_vcpu *vcpu, const char *why)
 	for (i = sv->ring_next - n; i != sv->ring_next; i++) {
 		const struct svm_exit_record *r = &sv->ring[i % SVM_EXIT_RING];
 
-		pr_info("  -%lluus %-10s rip %llx rfl %llx cpl %u shadow %u inj %x exitint %x info %llx %llx\n",
+		pr_info("  -%lluus %-10s rip %llx rfl %llx cpl %u shadow %u inj %x virq %x exitint %x info %llx %llx\n",
 			div_u64(last - r->when_ns, NSEC_PER_USEC),
 			svm_exit_name(r->code), r->rip, r->rflags, r->cpl,
 			!!(r->int_state & SVM_INTERRUPT_SHADOW_MASK), r->event_inj,
-			r->exit_int_info, r->info1, r->info2);
+			r->virq, r->exit_int_info, r->info1, r->info2);
 	}
 }
 
@@ -232,7 +248,9 @@ static void svm_event_check_report(struct lvmm_vcpu *vcpu, u32 broken,
 void svm_event_check_entry(struct lvmm_vcpu *vcpu)
 {
 	struct svm_vcpu *sv = to_svm(vcpu);
-	u32 broken = svm_check_entry_events(sv->vmcb, sv->requeued);
+	int pending = sv->virq_injected ? sv->virq_vector :
+		      vcpu->irq_pending ? vcpu->irq_vector : -1;
+	u32 broken = svm_check_entry_events(sv->vmcb, sv->requeued, pending);
 
 	sv->requeued = 0;
 	if (broken)

@@ -2,9 +2,22 @@
 /*
  * Events into the guest: exceptions, with the architecture's rules for an
  * exception raised while another is pending (#DF, then shutdown), and
- * external interrupts from KVM_INTERRUPT, delivered when the guest can take
- * them, with the VINTR intercept opening an interrupt window when it
- * cannot yet.
+ * external interrupts (the in-kernel APIC's or KVM_INTERRUPT's), delivered
+ * when the guest can take them, with the VINTR intercept opening an
+ * interrupt window when it cannot yet.
+ *
+ * External interrupts go in as a virtual interrupt (V_IRQ with V_IGN_TPR,
+ * no VINTR intercept), only when the guest's IF is set and no interrupt
+ * shadow is active, so the CPU takes it at the first instruction, exactly
+ * as it would deliver EVENTINJ. Why not EVENTINJ: QEMU's TCG (up to 10.0
+ * at least) delivers an EVENTINJ interrupt inside VMRUN but leaves its
+ * vector in cs->exception_index, and the next exit request of its vCPU
+ * loop delivers it a second time, at whatever guest instruction comes
+ * next: usually the first instruction of the handler, with IF=0
+ * (Documentation/testing.rst, "Interrupts delivered twice"). V_IRQ takes
+ * QEMU's ordinary interrupt path. After the exit, a V_IRQ still set was not
+ * taken and goes back to irq_pending; one taken whose delivery an exit cut
+ * short (EXITINTINFO) goes back there too (svm_requeue_event()).
  */
 #include <linux/kvm.h>
 #include <asm/processor-flags.h>
@@ -74,48 +87,79 @@ void svm_end_interrupt_shadow(struct lvmm_vcpu *vcpu)
 	to_svm(vcpu)->vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
 }
 
-static void set_irq_window(struct lvmm_vcpu *vcpu, bool open)
-{
-	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
-	bool was = c->intercepts[INTERCEPT_VINTR / 32] & BIT(INTERCEPT_VINTR % 32);
+/*
+ * V_IRQ serves two ends: a window (VINTR intercepted: exit as soon as the
+ * guest could take an interrupt) and the delivery of @vector itself.
+ */
+enum svm_virq {
+	SVM_VIRQ_NONE,
+	SVM_VIRQ_WINDOW,
+	SVM_VIRQ_INJECT,
+};
 
-	if (was != open)
-		svm_mark_dirty(to_svm(vcpu), BIT(SVM_CLEAN_INTERCEPTS));
-	if (open) {
-		/* A virtual interrupt request exits as soon as IF allows. */
-		c->int_ctl |= V_IRQ_MASK | V_IGN_TPR_MASK | (0xf << V_INTR_PRIO_SHIFT);
+static void set_virq(struct lvmm_vcpu *vcpu, enum svm_virq what, u8 vector)
+{
+	struct svm_vcpu *sv = to_svm(vcpu);
+	struct vmcb_control_area *c = &sv->vmcb->control;
+	bool was = c->intercepts[INTERCEPT_VINTR / 32] & BIT(INTERCEPT_VINTR % 32);
+	bool intercept = what == SVM_VIRQ_WINDOW;
+
+	if (was != intercept)
+		svm_mark_dirty(sv, BIT(SVM_CLEAN_INTERCEPTS));
+	if (intercept)
 		c->intercepts[INTERCEPT_VINTR / 32] |= BIT(INTERCEPT_VINTR % 32);
-	} else {
-		c->int_ctl &= ~(V_IRQ_MASK | V_IGN_TPR_MASK | V_INTR_PRIO_MASK);
+	else
 		c->intercepts[INTERCEPT_VINTR / 32] &= ~BIT(INTERCEPT_VINTR % 32);
+	c->int_ctl &= ~(V_IRQ_MASK | V_IGN_TPR_MASK | V_INTR_PRIO_MASK);
+	c->int_vector = 0;
+	sv->virq_injected = what == SVM_VIRQ_INJECT;
+	if (what == SVM_VIRQ_NONE)
+		return;
+	c->int_ctl |= V_IRQ_MASK | V_IGN_TPR_MASK | (0xf << V_INTR_PRIO_SHIFT);
+	if (what == SVM_VIRQ_INJECT) {
+		c->int_vector = vector;
+		sv->virq_vector = vector;
 	}
 }
 
 /* Right before VMRUN: deliver a pending interrupt, or wait for a window. */
 void svm_prepare_events(struct lvmm_vcpu *vcpu)
 {
-	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
-	bool window = false;
-
 	if (vcpu->irq_pending) {
 		if (svm_interrupt_allowed(vcpu)) {
-			c->event_inj = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_INTR |
-				       vcpu->irq_vector;
-			c->event_inj_err = 0;
+			set_virq(vcpu, SVM_VIRQ_INJECT, vcpu->irq_vector);
 			vcpu->irq_pending = false;
-		} else {
-			window = true;
+			return;
 		}
+		set_virq(vcpu, SVM_VIRQ_WINDOW, 0);
 	} else if (vcpu->lapic_window ||
 		   READ_ONCE(vcpu->run->request_interrupt_window)) {
-		window = true;
+		set_virq(vcpu, SVM_VIRQ_WINDOW, 0);
+	} else {
+		set_virq(vcpu, SVM_VIRQ_NONE, 0);
 	}
-	set_irq_window(vcpu, window);
+}
+
+/*
+ * Right after #VMEXIT: an injected V_IRQ the CPU has not taken yet (an exit
+ * came first) is pending again; the next entry decides anew.
+ */
+void svm_complete_virq(struct lvmm_vcpu *vcpu)
+{
+	struct svm_vcpu *sv = to_svm(vcpu);
+
+	if (!sv->virq_injected)
+		return;
+	if (sv->vmcb->control.int_ctl & V_IRQ_MASK) {
+		vcpu->irq_pending = true;
+		vcpu->irq_vector = sv->virq_vector;
+	}
+	set_virq(vcpu, SVM_VIRQ_NONE, 0);
 }
 
 void svm_close_irq_window(struct lvmm_vcpu *vcpu)
 {
-	set_irq_window(vcpu, false);
+	set_virq(vcpu, SVM_VIRQ_NONE, 0);
 }
 
 void svm_get_events(struct lvmm_vcpu *vcpu, struct kvm_vcpu_events *ev)

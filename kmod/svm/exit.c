@@ -154,10 +154,14 @@ static const svm_exit_fn svm_exit_handlers[] = {
  * An event the CPU was delivering when the exit happened (say, a #PF whose
  * stack page faulted in the NPT) must be delivered again on the next entry.
  * Software interrupts and INT3/INTO are left out: RIP still points at the
- * instruction, which raises them again.
+ * instruction, which raises them again. An external interrupt goes back to
+ * irq_pending, to be injected as a virtual interrupt like any other
+ * (events.c says why not through EVENTINJ); its vector is already in
+ * service in the APIC, so it is not taken from IRR a second time.
  */
-static void svm_requeue_event(struct svm_vcpu *sv)
+static void svm_requeue_event(struct lvmm_vcpu *vcpu)
 {
+	struct svm_vcpu *sv = to_svm(vcpu);
 	struct vmcb *vmcb = sv->vmcb;
 	u32 info = vmcb->control.exit_int_info;
 	u32 type = info & SVM_EXITINTINFO_TYPE_MASK;
@@ -170,9 +174,22 @@ static void svm_requeue_event(struct svm_vcpu *sv)
 	if (type == SVM_EXITINTINFO_TYPE_EXEPT &&
 	    (vector == X86_TRAP_BP || vector == X86_TRAP_OF))
 		return;
+	/*
+	 * QEMU's TCG reports an external interrupt taken through V_IRQ as an
+	 * exception with its vector; exceptions have vectors below 32 only.
+	 */
+	if (type == SVM_EXITINTINFO_TYPE_EXEPT && vector >= 32) {
+		type = SVM_EXITINTINFO_TYPE_INTR;
+		info = (info & ~SVM_EXITINTINFO_TYPE_MASK) | type;
+	}
+	sv->requeued = info;
+	if (type == SVM_EXITINTINFO_TYPE_INTR) {
+		vcpu->irq_pending = true;
+		vcpu->irq_vector = vector;
+		return;
+	}
 	vmcb->control.event_inj = info;
 	vmcb->control.event_inj_err = vmcb->control.exit_int_info_err;
-	sv->requeued = info;
 }
 
 void svm_decode_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
@@ -194,13 +211,14 @@ void svm_decode_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	}
 
 	svm_exit_ring_record(to_svm(vcpu));
+	svm_complete_virq(vcpu);
 	if (code == (u32)SVM_EXIT_ERR) {
 		exit_fail_entry(vcpu, exit);
 		return;
 	}
 	if (svm_event_checks)
 		svm_event_check_exit(vcpu);
-	svm_requeue_event(to_svm(vcpu));
+	svm_requeue_event(vcpu);
 
 	if (code == SVM_EXIT_NPF) {
 		exit_npf(vcpu, exit);

@@ -85,6 +85,7 @@ enum svm_event_check {
  * @rip:           guest RIP after the exit
  * @rflags:        guest RFLAGS after the exit
  * @event_inj:     EVENTINJ of the entry that ended in this exit
+ * @virq:          0x100 | vector if that entry injected a V_IRQ, else 0
  * @exit_int_info: EXITINTINFO
  * @int_state:     the interrupt shadow after the exit
  * @cpl:           guest CPL after the exit
@@ -97,6 +98,7 @@ struct svm_exit_record {
 	u64 rip;
 	u64 rflags;
 	u32 event_inj;
+	u16 virq;
 	u32 exit_int_info;
 	u32 int_state;
 	u8 cpl;
@@ -121,6 +123,9 @@ struct svm_exit_record {
  * @requeued:        the event put back into EVENTINJ from EXITINTINFO at the
  *                   last exit, 0 if none (checked at the next entry)
  * @entry_event_inj: EVENTINJ of the last entry, for @ring
+ * @entry_virq:      its V_IRQ injection, for @ring
+ * @virq_injected:   the entry injects @virq_vector as a virtual interrupt
+ * @virq_vector:     the vector of that V_IRQ
  * @ring:            the last SVM_EXIT_RING exits, dumped when something
  *                   goes wrong (event_check.c)
  * @ring_next:       exits recorded in @ring so far
@@ -143,6 +148,9 @@ struct svm_vcpu {
 	u64 spec_ctrl;
 	u32 requeued;
 	u32 entry_event_inj;
+	u16 entry_virq;
+	bool virq_injected;
+	u8 virq_vector;
 	struct svm_exit_record ring[SVM_EXIT_RING];
 	unsigned int ring_next;
 };
@@ -191,6 +199,7 @@ void svm_queue_exception(struct lvmm_vcpu *vcpu, u8 vector, bool has_error,
 bool svm_interrupt_allowed(struct lvmm_vcpu *vcpu);
 void svm_end_interrupt_shadow(struct lvmm_vcpu *vcpu);
 void svm_prepare_events(struct lvmm_vcpu *vcpu);
+void svm_complete_virq(struct lvmm_vcpu *vcpu);
 void svm_close_irq_window(struct lvmm_vcpu *vcpu);
 void svm_get_events(struct lvmm_vcpu *vcpu, struct kvm_vcpu_events *ev);
 int svm_set_events(struct lvmm_vcpu *vcpu, const struct kvm_vcpu_events *ev);
@@ -216,7 +225,8 @@ const char *svm_exit_name(u32 code);
 
 /* event_check.c */
 extern bool svm_event_checks;
-u32 svm_check_entry_events(const struct vmcb *vmcb, u32 requeued);
+u32 svm_check_entry_events(const struct vmcb *vmcb, u32 requeued,
+			   int pending_vector);
 u32 svm_check_exit_events(const struct vmcb *vmcb);
 void svm_event_check_entry(struct lvmm_vcpu *vcpu);
 void svm_event_check_exit(struct lvmm_vcpu *vcpu);

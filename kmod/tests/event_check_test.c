@@ -28,44 +28,58 @@ static void fresh_interrupt_needs_if_and_no_shadow(struct kunit *test)
 	struct vmcb *vmcb = new_vmcb(test);
 
 	vmcb->control.event_inj = INTR(0xec);
-	KUNIT_EXPECT_EQ(test, svm_check_entry_events(vmcb, 0), 0);
+	KUNIT_EXPECT_EQ(test, svm_check_entry_events(vmcb, 0, -1), 0);
 	vmcb->save.rflags &= ~X86_EFLAGS_IF;
-	KUNIT_EXPECT_EQ(test, svm_check_entry_events(vmcb, 0),
+	KUNIT_EXPECT_EQ(test, svm_check_entry_events(vmcb, 0, -1),
 			BIT(SVM_EVCHK_INTR_MASKED));
 	vmcb->save.rflags |= X86_EFLAGS_IF;
 	vmcb->control.int_state = SVM_INTERRUPT_SHADOW_MASK;
-	KUNIT_EXPECT_EQ(test, svm_check_entry_events(vmcb, 0),
+	KUNIT_EXPECT_EQ(test, svm_check_entry_events(vmcb, 0, -1),
 			BIT(SVM_EVCHK_INTR_MASKED));
 	/* An exception is delivered whatever IF says. */
 	vmcb->control.event_inj = EXC(X86_TRAP_GP);
-	KUNIT_EXPECT_EQ(test, svm_check_entry_events(vmcb, 0), 0);
+	KUNIT_EXPECT_EQ(test, svm_check_entry_events(vmcb, 0, -1), 0);
 }
 
-static void requeued_interrupt_may_go_in_with_if_clear(struct kunit *test)
+static void virq_delivery_needs_if_but_window_does_not(struct kunit *test)
 {
 	struct vmcb *vmcb = new_vmcb(test);
+	struct vmcb_control_area *c = &vmcb->control;
 
-	/* Its delivery started with IF=1; the exit came half way. */
+	c->int_ctl = V_IRQ_MASK | V_IGN_TPR_MASK;
+	c->int_vector = 0xec;
+	KUNIT_EXPECT_EQ(test, svm_check_entry_events(vmcb, 0, 0xec), 0);
 	vmcb->save.rflags &= ~X86_EFLAGS_IF;
-	vmcb->control.event_inj = INTR(0xec);
-	KUNIT_EXPECT_EQ(test, svm_check_entry_events(vmcb, INTR(0xec)), 0);
+	KUNIT_EXPECT_EQ(test, svm_check_entry_events(vmcb, 0, 0xec),
+			BIT(SVM_EVCHK_INTR_MASKED));
+	/* With VINTR intercepted it only asks for an exit when IF comes. */
+	c->intercepts[INTERCEPT_VINTR / 32] |= BIT(INTERCEPT_VINTR % 32);
+	KUNIT_EXPECT_EQ(test, svm_check_entry_events(vmcb, 0, -1), 0);
 }
 
-static void requeued_interrupt_must_not_be_replaced(struct kunit *test)
+static void requeued_interrupt_is_delivered_again(struct kunit *test)
 {
 	struct vmcb *vmcb = new_vmcb(test);
 
-	vmcb->control.event_inj = EXC(X86_TRAP_UD);
-	KUNIT_EXPECT_EQ(test, svm_check_entry_events(vmcb, INTR(0xec)),
+	/* Injected again as V_IRQ, or pending while a window opens. */
+	KUNIT_EXPECT_EQ(test, svm_check_entry_events(vmcb, INTR(0xec), 0xec), 0);
+	KUNIT_EXPECT_EQ(test, svm_check_entry_events(vmcb, INTR(0xec), -1),
 			BIT(SVM_EVCHK_REQUEUE_LOST));
-	vmcb->control.event_inj = 0;
-	KUNIT_EXPECT_EQ(test, svm_check_entry_events(vmcb, INTR(0xec)),
+	KUNIT_EXPECT_EQ(test, svm_check_entry_events(vmcb, INTR(0xec), 0xd1),
 			BIT(SVM_EVCHK_REQUEUE_LOST));
+}
+
+static void requeued_exception_must_stay(struct kunit *test)
+{
+	struct vmcb *vmcb = new_vmcb(test);
+
+	vmcb->control.event_inj = EXC(X86_TRAP_PF);
+	KUNIT_EXPECT_EQ(test, svm_check_entry_events(vmcb, EXC(X86_TRAP_PF), -1), 0);
 	/* A requeued #GP may become #DF, but not vanish. */
 	vmcb->control.event_inj = EXC(X86_TRAP_DF);
-	KUNIT_EXPECT_EQ(test, svm_check_entry_events(vmcb, EXC(X86_TRAP_GP)), 0);
+	KUNIT_EXPECT_EQ(test, svm_check_entry_events(vmcb, EXC(X86_TRAP_GP), -1), 0);
 	vmcb->control.event_inj = 0;
-	KUNIT_EXPECT_EQ(test, svm_check_entry_events(vmcb, EXC(X86_TRAP_GP)),
+	KUNIT_EXPECT_EQ(test, svm_check_entry_events(vmcb, EXC(X86_TRAP_GP), -1),
 			BIT(SVM_EVCHK_REQUEUE_LOST));
 }
 
@@ -111,8 +125,9 @@ static void user_mode_with_kernel_gs(struct kunit *test)
 
 static struct kunit_case event_check_cases[] = {
 	KUNIT_CASE(fresh_interrupt_needs_if_and_no_shadow),
-	KUNIT_CASE(requeued_interrupt_may_go_in_with_if_clear),
-	KUNIT_CASE(requeued_interrupt_must_not_be_replaced),
+	KUNIT_CASE(virq_delivery_needs_if_but_window_does_not),
+	KUNIT_CASE(requeued_interrupt_is_delivered_again),
+	KUNIT_CASE(requeued_exception_must_stay),
 	KUNIT_CASE(instruction_exit_during_delivery),
 	KUNIT_CASE(user_mode_with_kernel_gs),
 	{}
