@@ -43,12 +43,12 @@ GUEST(apic_oneshot)
 	hlt
 END(apic_oneshot)
 
-/* Periodic timer, vector 0x41, every 5 ms: three ticks, then masked. */
+/* Periodic timer, vector 0x41, every 0.5 ms: three ticks, then masked. */
 GUEST(apic_periodic)
 	APIC_ON
 	mov	dword ptr [rdi + APIC_TDCR], 0xb
 	mov	dword ptr [rdi + APIC_LVTT], 0x20041		/* periodic */
-	mov	dword ptr [rdi + APIC_TMICT], 5000000
+	mov	dword ptr [rdi + APIC_TMICT], 500000
 	mov	ecx, 3
 1:	sti
 	hlt
