@@ -237,6 +237,20 @@ static u32 timer_mode(struct lvmm_lapic *a)
 	return *reg(a, APIC_LVTT) & LVT_TIMER_MODE;
 }
 
+/*
+ * The length of a one-shot count, or of a period: TMICT ticks. A short
+ * period is stretched, as KVM does, or its hrtimer would eat the host CPU.
+ * Under a->lock.
+ */
+static u64 timer_count_ns(struct lvmm_lapic *a)
+{
+	u64 ns = (u64)*reg(a, APIC_TMICT) * timer_divisor(a) * LAPIC_BUS_NS;
+
+	if (ns && timer_mode(a) == LVT_TIMER_PERIODIC)
+		ns = max_t(u64, ns, LAPIC_MIN_PERIOD_NS);
+	return ns;
+}
+
 static enum hrtimer_restart timer_fire(struct hrtimer *t)
 {
 	struct lvmm_lapic *a = container_of(t, struct lvmm_lapic, timer);
@@ -249,6 +263,8 @@ static enum hrtimer_restart timer_fire(struct hrtimer *t)
 	if (!(lvt & APIC_LVT_MASKED))
 		accept(a, lvt & APIC_VECTOR_MASK, false);
 	if (timer_mode(a) == LVT_TIMER_PERIODIC && a->period_ns) {
+		/* A one-shot turned periodic while it ran has no floor yet. */
+		a->period_ns = max_t(u64, a->period_ns, LAPIC_MIN_PERIOD_NS);
 		hrtimer_forward_now(t, ns_to_ktime(a->period_ns));
 		a->expires = hrtimer_get_expires(t);
 		ret = HRTIMER_RESTART;
@@ -262,7 +278,11 @@ static enum hrtimer_restart timer_fire(struct hrtimer *t)
 	return ret;
 }
 
-/* Re-arm after TMICT, LVTT or TSC_DEADLINE changed. vCPU thread, no lock. */
+/*
+ * Start the count from the top after TMICT or TSC_DEADLINE was written, a
+ * switch to or from TSC-deadline mode cleared them, or KVM_SET_LAPIC;
+ * with nothing to count, just stop it. vCPU thread, no lock.
+ */
 static void timer_restart(struct lvmm_lapic *a)
 {
 	struct lvmm_vcpu *vcpu = a->vcpu;
@@ -279,23 +299,49 @@ static void timer_restart(struct lvmm_lapic *a)
 	switch (timer_mode(a)) {
 	case LVT_TIMER_ONESHOT:
 	case LVT_TIMER_PERIODIC:
-		ns = (u64)*reg(a, APIC_TMICT) * timer_divisor(a) * LAPIC_BUS_NS;
-		if (ns && timer_mode(a) == LVT_TIMER_PERIODIC)
-			ns = max_t(u64, ns, LAPIC_MIN_PERIOD_NS);
+		ns = timer_count_ns(a);
 		a->period_ns = ns;
 		if (!ns)
 			goto out;
 		break;
 	case LVT_TIMER_TSCDEADLINE:
+		a->period_ns = 0;
 		if (!a->tsc_deadline)
 			goto out;
 		break;
 	default:
+		a->period_ns = 0;
 		goto out;
 	}
 	a->expires = ktime_add_ns(ktime_get(), ns);
 	hrtimer_start(&a->timer, a->expires, HRTIMER_MODE_ABS_HARD);
 out:
+	raw_spin_unlock_irqrestore(&a->lock, flags);
+}
+
+/*
+ * TDCR changed the divisor of a running count: the ticks left stay what
+ * they were, so the time left scales by new / @old_divisor (KVM's
+ * update_target_expiration()). vCPU thread, no lock.
+ */
+static void timer_rescale(struct lvmm_lapic *a, u32 old_divisor)
+{
+	unsigned long flags;
+	ktime_t now;
+	s64 left;
+	u64 ns;
+
+	hrtimer_cancel(&a->timer);
+	raw_spin_lock_irqsave(&a->lock, flags);
+	/* A one-shot that ran out before the cancel has nothing left. */
+	if (a->period_ns && timer_mode(a) != LVT_TIMER_TSCDEADLINE) {
+		now = ktime_get();
+		left = max_t(s64, ktime_to_ns(ktime_sub(a->expires, now)), 0);
+		ns = mul_u64_u32_div(left, timer_divisor(a), old_divisor);
+		a->period_ns = timer_count_ns(a);
+		a->expires = ktime_add_ns(now, ns);
+		hrtimer_start(&a->timer, a->expires, HRTIMER_MODE_ABS_HARD);
+	}
 	raw_spin_unlock_irqrestore(&a->lock, flags);
 }
 
@@ -516,9 +562,10 @@ static bool readable(u32 off, bool x2apic)
 
 /* What a register write leaves to do once a->lock is dropped. */
 struct after_write {
-	bool ipi;	/* send the IPI in ICR */
-	bool timer;	/* re-arm the timer */
-	int eoi;	/* level vector to end at the IOAPIC, or -1 */
+	bool ipi;		/* send the IPI in ICR */
+	bool timer;		/* start or stop the count: timer_restart() */
+	u32 old_divisor;	/* rescale the running count; 0: no */
+	int eoi;		/* level vector to end at the IOAPIC, or -1 */
 };
 
 /*
@@ -528,6 +575,8 @@ struct after_write {
 static int write_reg(struct lvmm_lapic *a, u32 off, u32 val, bool x2apic,
 		     struct after_write *after)
 {
+	u32 div;
+
 	switch (off) {
 	case APIC_ID:
 		if (x2apic)
@@ -552,10 +601,9 @@ static int write_reg(struct lvmm_lapic *a, u32 off, u32 val, bool x2apic,
 		break;
 	case APIC_SPIV:
 		*reg(a, off) = val & 0x3ff;
-		if (!(val & APIC_SPIV_APIC_ENABLED)) {
+		/* The timer counts on; masked, it delivers nothing. */
+		if (!(val & APIC_SPIV_APIC_ENABLED))
 			mask_lvts(a);
-			after->timer = true;
-		}
 		break;
 	case APIC_ESR:
 		*reg(a, off) = 0;
@@ -570,13 +618,23 @@ static int write_reg(struct lvmm_lapic *a, u32 off, u32 val, bool x2apic,
 		*reg(a, off) = val & 0xff000000;
 		break;
 	case APIC_LVTT:
-		if ((val & LVT_TIMER_MODE) != timer_mode(a))
-			a->tsc_deadline = 0;
 		val &= APIC_VECTOR_MASK | APIC_LVT_MASKED | LVT_TIMER_MODE;
 		if (!sw_enabled(a))
 			val |= APIC_LVT_MASKED;
+		/*
+		 * As in KVM, only TMICT starts the count: an LVTT write must
+		 * not fire a one-shot again or shift a period. Between
+		 * one-shot and periodic it counts on (timer_fire() reads the
+		 * mode); to or from TSC-deadline mode, which counts something
+		 * else, it stops with TMICT and the deadline cleared.
+		 */
+		if (((val & LVT_TIMER_MODE) == LVT_TIMER_TSCDEADLINE) !=
+		    (timer_mode(a) == LVT_TIMER_TSCDEADLINE)) {
+			*reg(a, APIC_TMICT) = 0;
+			a->tsc_deadline = 0;
+			after->timer = true;
+		}
 		*reg(a, off) = val;
-		after->timer = true;
 		break;
 	case APIC_LVTTHMR:
 	case APIC_LVTPC:
@@ -597,7 +655,10 @@ static int write_reg(struct lvmm_lapic *a, u32 off, u32 val, bool x2apic,
 		}
 		break;
 	case APIC_TDCR:
+		div = timer_divisor(a);
 		*reg(a, off) = val & 0xb;
+		if (timer_divisor(a) != div && a->period_ns)
+			after->old_divisor = div;
 		break;
 	case APIC_SELF_IPI:
 		if (!x2apic)
@@ -634,6 +695,8 @@ static int lapic_write(struct lvmm_vcpu *vcpu, u32 off, u32 val, u32 hi)
 		send_ipi(vcpu, icr, dest);
 	if (after.timer)
 		timer_restart(a);
+	if (after.old_divisor)
+		timer_rescale(a, after.old_divisor);
 	if (after.eoi >= 0)
 		lvmm_ioapic_eoi(vcpu->vm, after.eoi);
 	if (off == APIC_SELF_IPI || off == APIC_EOI || off == APIC_TASKPRI)

@@ -27,7 +27,9 @@ struct lvmm_vm;
  *                by @timer's callback in hard interrupt context
  * @regs:         the registers at their xAPIC offsets, one u32 per 16 bytes
  * @timer:        the APIC timer, in one-shot, periodic or TSC-deadline mode
- * @period_ns:    periodic mode: the period; one-shot: the length armed
+ * @period_ns:    one-shot or periodic mode: the length of the count that
+ *                runs (periodic: the period); 0 if none runs, as after a
+ *                one-shot ran out
  * @expires:      when @timer fires next (for the current-count register)
  * @tsc_deadline: IA32_TSC_DEADLINE, in guest TSC cycles; 0 if disarmed
  * @nmi_dropped:  NMIs sent to this vCPU, which lvmm does not deliver

@@ -278,4 +278,40 @@ TEST(x2apic_id_format_and_icr)
 	guest_destroy(g);
 }
 
+/* The test's checkpoint on port 0x82 (and 0x84) reports a flag: 0 is good. */
+TEST(lvtt_write_keeps_expired_oneshot)
+{
+	struct guest *g = apic_guest(GUEST_PROG(apic_lvtt_expired_oneshot));
+	uint8_t data;
+
+	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
+	EXPECT_EQ(0, data) TH_LOG("unmasking LVTT restarted an expired one-shot");
+	EXPECT_EQ(0x81, next_on(g->vcpu, &data)) TH_LOG("then vector 0x%x", data);
+	guest_destroy(g);
+}
+
+TEST(lvtt_write_keeps_periodic_phase)
+{
+	struct guest *g = apic_guest(GUEST_PROG(apic_lvtt_periodic_phase));
+	uint8_t data;
+
+	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
+	EXPECT_EQ(0, data) TH_LOG("unmasking LVTT restarted the count");
+	ASSERT_EQ(0x84, next_on(g->vcpu, &data));
+	EXPECT_EQ(0, data) TH_LOG("periodic to one-shot restarted the count");
+	EXPECT_EQ(0x81, next_on(g->vcpu, &data)) TH_LOG("then vector 0x%x", data);
+	guest_destroy(g);
+}
+
+TEST(tdcr_write_rescales_running_timer)
+{
+	struct guest *g = apic_guest(GUEST_PROG(apic_tdcr_rescale));
+	uint8_t data;
+
+	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
+	EXPECT_EQ(0, data) TH_LOG("TDCR divided the running count instead of rescaling the time left");
+	EXPECT_EQ(0x81, next_on(g->vcpu, &data)) TH_LOG("then vector 0x%x", data);
+	guest_destroy(g);
+}
+
 TEST_HARNESS_MAIN

@@ -23,6 +23,7 @@
 #define APIC_LVTT	0x320
 #define APIC_LVT0	0x350
 #define APIC_TMICT	0x380
+#define APIC_TMCCT	0x390
 #define APIC_TDCR	0x3e0
 #define IOAPIC		0xfec00000
 
@@ -157,6 +158,79 @@ GUEST(apic_ipi)
 	out	0x81, al
 	hlt
 END(apic_ipi)
+
+/*
+ * Only a TMICT write starts the count. A masked one-shot of 100 ms (divide
+ * by 1) runs out; then unmasking LVTT must not start it again: port 0x82
+ * gets 1 if the current count is not 0 after the LVTT write.
+ */
+GUEST(apic_lvtt_expired_oneshot)
+	APIC_ON
+	mov	dword ptr [rdi + APIC_TDCR], 0xb
+	mov	dword ptr [rdi + APIC_LVTT], 0x10040		/* masked */
+	mov	dword ptr [rdi + APIC_TMICT], 100000000
+1:	mov	eax, dword ptr [rdi + APIC_TMCCT]
+	test	eax, eax
+	jnz	1b
+	mov	dword ptr [rdi + APIC_LVTT], 0x40		/* unmasked */
+	mov	eax, dword ptr [rdi + APIC_TMCCT]
+	test	eax, eax
+	setnz	al
+	out	0x82, al
+	out	0x81, al
+	hlt
+END(apic_lvtt_expired_oneshot)
+
+/*
+ * A periodic timer of 2^32 ticks, divide by 128 (550 s), keeps its phase
+ * through LVTT writes. Once it has counted 2^22 ticks down, the count
+ * must not go up across an unmask (port 0x82: 1 if it did) nor across a
+ * switch to one-shot (port 0x84).
+ */
+GUEST(apic_lvtt_periodic_phase)
+	APIC_ON
+	mov	dword ptr [rdi + APIC_TDCR], 0xa		/* divide by 128 */
+	mov	dword ptr [rdi + APIC_LVTT], 0x30041		/* periodic, masked */
+	mov	dword ptr [rdi + APIC_TMICT], 0xffffffff
+1:	mov	ebx, dword ptr [rdi + APIC_TMCCT]
+	cmp	ebx, 0xffffffff - 0x400000
+	ja	1b
+	mov	dword ptr [rdi + APIC_LVTT], 0x20041		/* unmasked */
+	mov	ecx, dword ptr [rdi + APIC_TMCCT]
+	cmp	ecx, ebx
+	seta	al
+	out	0x82, al
+	mov	dword ptr [rdi + APIC_LVTT], 0x10041		/* one-shot */
+	mov	edx, dword ptr [rdi + APIC_TMCCT]
+	cmp	edx, ecx
+	seta	al
+	out	0x84, al
+	mov	dword ptr [rdi + APIC_TMICT], 0
+	out	0x81, al
+	hlt
+END(apic_lvtt_periodic_phase)
+
+/*
+ * TDCR rescales a running count: a one-shot of 2^32 ticks divided by 16
+ * (69 s) goes on from the same count when the divisor becomes 128, instead
+ * of showing an eighth of it. Port 0x82: 1 if the count fell below half.
+ */
+GUEST(apic_tdcr_rescale)
+	APIC_ON
+	mov	dword ptr [rdi + APIC_TDCR], 0x3		/* divide by 16 */
+	mov	dword ptr [rdi + APIC_LVTT], 0x10040		/* masked */
+	mov	dword ptr [rdi + APIC_TMICT], 0xffffffff
+	mov	ebx, dword ptr [rdi + APIC_TMCCT]
+	mov	dword ptr [rdi + APIC_TDCR], 0xa		/* divide by 128 */
+	mov	ecx, dword ptr [rdi + APIC_TMCCT]
+	shr	ebx, 1
+	cmp	ecx, ebx
+	setb	al
+	out	0x82, al
+	mov	dword ptr [rdi + APIC_TMICT], 0
+	out	0x81, al
+	hlt
+END(apic_tdcr_rescale)
 
 /* Interrupts off, HLT: only a signal gets KVM_RUN back. */
 GUEST(halt_forever)
