@@ -15,8 +15,8 @@
  * target vCPU itself (mp_state.c), which alone may touch its registers.
  *
  * Not modelled: the CR8/TPR link, the error status register (always 0),
- * lowest-priority arbitration (the first destination wins), SMI and NMI
- * (NMIs are counted and dropped: lvmm has no NMI injection).
+ * lowest-priority arbitration (the first enabled destination wins), SMI
+ * and NMI (NMIs are counted and dropped: lvmm has no NMI injection).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -141,27 +141,37 @@ static void kick(struct lvmm_vcpu *vcpu)
 	}
 }
 
-/* Accept @vector into IRR. Under a->lock; the caller kicks. */
-static void accept(struct lvmm_lapic *a, u8 vector, bool level)
+/*
+ * Accept @vector into IRR, or drop it: an illegal vector (ESR is not
+ * modelled), or any vector while the APIC is software-disabled, which
+ * takes no fixed interrupts (KVM's __apic_accept_irq() too). Under
+ * a->lock; the caller kicks. Return: accepted.
+ */
+static bool accept(struct lvmm_lapic *a, u8 vector, bool level)
 {
-	if (vector < 16)
-		return;		/* illegal vector: dropped, ESR not modelled */
+	if (vector < 16 || !sw_enabled(a))
+		return false;
 	vec_set(a, APIC_IRR, vector);
 	if (level)
 		vec_set(a, APIC_TMR, vector);
 	else
 		vec_clear(a, APIC_TMR, vector);
+	return true;
 }
 
-void lvmm_lapic_deliver(struct lvmm_vcpu *vcpu, u8 vector, bool level)
+/* A fixed interrupt for @vcpu. Return: its APIC took it. */
+bool lvmm_lapic_deliver(struct lvmm_vcpu *vcpu, u8 vector, bool level)
 {
 	struct lvmm_lapic *a = vcpu->lapic;
 	unsigned long flags;
+	bool taken;
 
 	raw_spin_lock_irqsave(&a->lock, flags);
-	accept(a, vector, level);
+	taken = accept(a, vector, level);
 	raw_spin_unlock_irqrestore(&a->lock, flags);
-	kick(vcpu);
+	if (taken)
+		kick(vcpu);
+	return taken;
 }
 
 void lvmm_lapic_inject(struct lvmm_vcpu *vcpu)
@@ -476,8 +486,9 @@ static void send_ipi(struct lvmm_vcpu *src, u32 icr, u32 dest)
 			latch_init_sipi(t, mode, icr & APIC_VECTOR_MASK);
 			continue;
 		}
-		lvmm_lapic_deliver(t, icr & APIC_VECTOR_MASK, false);
-		if (mode == APIC_DM_LOWEST)
+		/* Lowest priority: the first that takes it (not arbitrated). */
+		if (lvmm_lapic_deliver(t, icr & APIC_VECTOR_MASK, false) &&
+		    mode == APIC_DM_LOWEST)
 			break;
 	}
 }

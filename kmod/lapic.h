@@ -79,7 +79,7 @@ int lvmm_set_apic_base(struct lvmm_vcpu *vcpu, u64 data, bool host);
 
 /* Delivery from the IOAPIC: a fixed interrupt, edge or level. */
 bool lvmm_lapic_match(struct lvmm_vcpu *t, u32 dest, bool logical);
-void lvmm_lapic_deliver(struct lvmm_vcpu *vcpu, u8 vector, bool level);
+bool lvmm_lapic_deliver(struct lvmm_vcpu *vcpu, u8 vector, bool level);
 
 /* ioapic.c */
 int lvmm_ioapic_create(struct lvmm_vm *vm);

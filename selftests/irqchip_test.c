@@ -314,4 +314,31 @@ TEST(tdcr_write_rescales_running_timer)
 	guest_destroy(g);
 }
 
+static int irr_test(const struct kvm_lapic_state *lapic, uint8_t v)
+{
+	return *(uint32_t *)&lapic->regs[0x200 + (v / 32) * 0x10] &
+	       (1u << (v % 32));
+}
+
+TEST(sw_disabled_apic_drops_fixed_irqs)
+{
+	struct guest *g = apic_guest(GUEST_PROG(apic_sw_disabled));
+	struct kvm_lapic_state lapic;
+	uint8_t data;
+
+	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
+	irq_line(_metadata, g, 3, 1);
+	irq_line(_metadata, g, 3, 0);
+	irq_line(_metadata, g, 4, 1);
+	ASSERT_EQ(0, ioctl(g->vcpu->fd, KVM_GET_LAPIC, &lapic));
+	EXPECT_FALSE(irr_test(&lapic, 0x52)) TH_LOG("self-IPI 0x52 in IRR");
+	EXPECT_FALSE(irr_test(&lapic, 0x70)) TH_LOG("edge pin's 0x70 in IRR");
+	EXPECT_FALSE(irr_test(&lapic, 0x71)) TH_LOG("level pin's 0x71 in IRR");
+	ASSERT_EQ(0x84, next_on(g->vcpu, &data));
+	EXPECT_EQ(0, data) TH_LOG("remote IRR set for a dropped level interrupt");
+	irq_line(_metadata, g, 4, 0);
+	EXPECT_EQ(0x81, next_on(g->vcpu, &data)) TH_LOG("vector 0x%x delivered", data);
+	guest_destroy(g);
+}
+
 TEST_HARNESS_MAIN

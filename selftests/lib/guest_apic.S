@@ -232,6 +232,44 @@ GUEST(apic_tdcr_rescale)
 	hlt
 END(apic_tdcr_rescale)
 
+/*
+ * A software-disabled APIC (SPIV bit 8 clear, as after reset) drops fixed
+ * interrupts. IOAPIC pin 3 (edge, vector 0x70) and pin 4 (level, 0x71) go
+ * to APIC 0. With interrupts off: a self-IPI of vector 0x52, then
+ * checkpoint 0x82, where the test raises both pins and looks at IRR. Port
+ * 0x84: pin 4's remote IRR bit (set only if an APIC took it). Then the
+ * APIC is enabled and interrupts allowed: nothing may arrive before 0x81.
+ */
+GUEST(apic_sw_disabled)
+	mov	rdi, APIC
+	mov	dword ptr [rdi + APIC_SPIV], 0xff		/* disabled */
+	mov	rsi, IOAPIC
+	mov	dword ptr [rsi], 0x16
+	mov	dword ptr [rsi + 0x10], 0x70
+	mov	dword ptr [rsi], 0x17
+	mov	dword ptr [rsi + 0x10], 0
+	mov	dword ptr [rsi], 0x18
+	mov	dword ptr [rsi + 0x10], 0x8071
+	mov	dword ptr [rsi], 0x19
+	mov	dword ptr [rsi + 0x10], 0
+	cli
+	mov	dword ptr [rdi + APIC_ICR], 0x40052		/* self, fixed */
+	out	0x82, al
+	mov	dword ptr [rsi], 0x18
+	mov	eax, dword ptr [rsi + 0x10]
+	shr	eax, 14
+	and	al, 1
+	out	0x84, al
+	mov	dword ptr [rdi + APIC_SPIV], 0x1ff
+	mov	dword ptr [rdi + APIC_LVT0], 0x10000		/* no 8259 on LINT0 */
+	sti
+	nop
+	nop
+	cli
+	out	0x81, al
+	hlt
+END(apic_sw_disabled)
+
 /* Interrupts off, HLT: only a signal gets KVM_RUN back. */
 GUEST(halt_forever)
 	cli
