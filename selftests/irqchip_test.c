@@ -341,4 +341,24 @@ TEST(sw_disabled_apic_drops_fixed_irqs)
 	guest_destroy(g);
 }
 
+/*
+ * With KVM_CREATE_IRQCHIP the VMM injects nothing itself: KVM ignores
+ * request_interrupt_window and always reports ready_for_interrupt_injection.
+ */
+TEST(irq_window_request_ignored_with_irqchip)
+{
+	struct guest *g = apic_guest(GUEST_PROG(apic_irq_window));
+	struct kvm_run *run = g->vcpu->run;
+	uint8_t data;
+
+	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
+	EXPECT_FALSE(run->if_flag);
+	EXPECT_TRUE(run->ready_for_interrupt_injection);
+	run->request_interrupt_window = 1;
+	EXPECT_EQ(0x81, next_on(g->vcpu, &data)) TH_LOG("exit %s",
+		exit_reason_str(run->exit_reason));
+	run->request_interrupt_window = 0;
+	guest_destroy(g);
+}
+
 TEST_HARNESS_MAIN

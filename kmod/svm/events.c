@@ -107,7 +107,8 @@ void svm_prepare_events(struct lvmm_vcpu *vcpu)
 			window = true;
 		}
 	} else if (vcpu->lapic_window ||
-		   READ_ONCE(vcpu->run->request_interrupt_window)) {
+		   (!vcpu->lapic &&
+		    READ_ONCE(vcpu->run->request_interrupt_window))) {
 		window = true;
 	}
 	set_irq_window(vcpu, window);

@@ -270,6 +270,21 @@ GUEST(apic_sw_disabled)
 	hlt
 END(apic_sw_disabled)
 
+/*
+ * Checkpoint 0x82 with interrupts off, then STI and on to 0x81: with the
+ * in-kernel irqchip, request_interrupt_window must not end KVM_RUN there.
+ */
+GUEST(apic_irq_window)
+	cli
+	out	0x82, al
+	sti
+	nop
+	nop
+	out	0x81, al
+	cli
+	hlt
+END(apic_irq_window)
+
 /* Interrupts off, HLT: only a signal gets KVM_RUN back. */
 GUEST(halt_forever)
 	cli
