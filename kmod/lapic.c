@@ -861,6 +861,16 @@ int lvmm_set_apic_base(struct lvmm_vcpu *vcpu, u64 data, bool host)
 		raw_spin_lock_irqsave(&a->lock, flags);
 		reset_regs(a);
 		raw_spin_unlock_irqrestore(&a->lock, flags);
+		/*
+		 * An interrupt taken from IRR and not yet delivered went to
+		 * ISR, which the reset just cleared: it goes too, or the
+		 * guest would take a vector its APIC no longer has in
+		 * service. KVM's vCPU reset likewise empties its interrupt
+		 * queue with the APIC. With the APIC, irq_pending holds
+		 * nothing else; the window it waited for goes with it.
+		 */
+		vcpu->irq_pending = false;
+		vcpu->lapic_window = false;
 	} else if ((data ^ old) & X2APIC_ENABLE) {
 		raw_spin_lock_irqsave(&a->lock, flags);
 		if (data & X2APIC_ENABLE)

@@ -278,6 +278,11 @@ TEST(x2apic_id_format_and_icr)
 	guest_destroy(g);
 }
 
+static int on_kvm(void)
+{
+	return !strcmp(vmm_device(), KVM_DEV);
+}
+
 /* The test's checkpoint on port 0x82 (and 0x84) reports a flag: 0 is good. */
 TEST(lvtt_write_keeps_expired_oneshot)
 {
@@ -337,6 +342,33 @@ TEST(sw_disabled_apic_drops_fixed_irqs)
 	ASSERT_EQ(0x84, next_on(g->vcpu, &data));
 	EXPECT_EQ(0, data) TH_LOG("remote IRR set for a dropped level interrupt");
 	irq_line(_metadata, g, 4, 0);
+	EXPECT_EQ(0x81, next_on(g->vcpu, &data)) TH_LOG("vector 0x%x delivered", data);
+	guest_destroy(g);
+}
+
+/*
+ * Disabling the APIC in IA32_APIC_BASE resets it in lvmm (the SDM's
+ * transition from disabled to xAPIC mode gives the power-up state), ISR
+ * included: an interrupt it had handed out for delivery goes too. KVM
+ * keeps the registers, and with them the interrupt, so this is lvmm's.
+ */
+TEST(apic_base_disable_drops_taken_irq)
+{
+	struct guest *g;
+	struct kvm_vcpu_events ev = { 0 };
+	uint8_t data;
+
+	if (on_kvm())
+		SKIP(return, "KVM keeps the APIC's state when it is disabled");
+	g = apic_guest(GUEST_PROG(apic_irq_window));
+	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
+	ev.interrupt.injected = 1;
+	ev.interrupt.nr = 0x52;
+	ASSERT_EQ(0, ioctl(g->vcpu->fd, KVM_SET_VCPU_EVENTS, &ev));
+	ASSERT_EQ(1, set_msr(g->vcpu, 0x1b, 0xfee00000 | 0x100)); /* BSP only */
+	ASSERT_EQ(0, ioctl(g->vcpu->fd, KVM_GET_VCPU_EVENTS, &ev));
+	EXPECT_FALSE(ev.interrupt.injected) TH_LOG("still to inject: 0x%x",
+						   ev.interrupt.nr);
 	EXPECT_EQ(0x81, next_on(g->vcpu, &data)) TH_LOG("vector 0x%x delivered", data);
 	guest_destroy(g);
 }
