@@ -23,6 +23,7 @@
 #include <linux/hrtimer.h>
 #include <linux/kvm.h>
 #include <linux/math64.h>
+#include <linux/rcuwait.h>
 #include <linux/slab.h>
 #include <asm/apicdef.h>
 #include <asm/msr-index.h>
@@ -125,14 +126,19 @@ static int pending_vector(struct lvmm_lapic *a)
 
 /*
  * Wake the vCPU for an event: out of HLT, or out of the guest so that the
- * run loop looks at IRR again before the next entry.
+ * run loop looks at IRR again before the next entry. Called from the APIC
+ * timer's hard interrupt callback too, hence an rcuwait: waking one takes
+ * only the task's raw pi_lock, where a wait queue's spinlock would sleep
+ * on PREEMPT_RT (KVM's kvm_vcpu_wake_up() does the same). The write the
+ * waiter's condition reads was made before, under a->lock, and
+ * rcuwait_wake_up() orders it before its look at the waiting task.
  */
 static void kick(struct lvmm_vcpu *vcpu)
 {
 	set_bit(LVMM_REQ_EVENT, &vcpu->requests);
 	/* Pairs with smp_store_mb() in lvmm_vcpu_prepare_entry(). */
 	smp_mb__after_atomic();
-	wake_up_interruptible(&vcpu->wait);
+	rcuwait_wake_up(&vcpu->wait);
 	if (READ_ONCE(vcpu->mode) == LVMM_IN_GUEST) {
 		int cpu = READ_ONCE(vcpu->cpu);
 
