@@ -60,6 +60,7 @@ static void deliver(struct lvmm_vm *vm, struct lvmm_ioapic *io, int pin)
 	u64 rte = io->rte[pin];
 	u32 mode = (rte & RTE_MODE) >> 8;
 	u32 dest = rte >> RTE_DEST_SHIFT;
+	bool addressed = false, taken = false;
 	unsigned int i;
 
 	if (mode != (APIC_DM_FIXED >> 8) && mode != (APIC_DM_LOWEST >> 8)) {
@@ -67,18 +68,28 @@ static void deliver(struct lvmm_vm *vm, struct lvmm_ioapic *io, int pin)
 				    vm->id, pin, mode);
 		return;
 	}
-	if (rte & RTE_LEVEL)
-		io->rte[pin] |= RTE_REMOTE_IRR;
 	for (i = 0; i < lvmm_max_vcpus; i++) {
 		/* Published with smp_store_release() in lvmm_create_vcpu(). */
 		struct lvmm_vcpu *t = smp_load_acquire(&vm->vcpus[i]);
 
 		if (!t || !lvmm_lapic_match(t, dest, rte & RTE_LOGICAL))
 			continue;
-		lvmm_lapic_deliver(t, rte & RTE_VECTOR, rte & RTE_LEVEL);
+		addressed = true;
+		if (!lvmm_lapic_deliver(t, rte & RTE_VECTOR, rte & RTE_LEVEL))
+			continue;	/* software-disabled */
+		taken = true;
+		/* Lowest priority: the first that takes it (not arbitrated). */
 		if (mode == (APIC_DM_LOWEST >> 8))
 			break;
 	}
+	/*
+	 * Remote IRR waits for the EOI of an APIC that took the interrupt.
+	 * If every APIC addressed dropped it, no EOI will come: leave it
+	 * clear, or the pin would be dead. With no APIC addressed at all it
+	 * is set, as KVM's ioapic_service() does.
+	 */
+	if ((rte & RTE_LEVEL) && (taken || !addressed))
+		io->rte[pin] |= RTE_REMOTE_IRR;
 }
 
 /* Deliver @pin if its input asks for it now. Under io->lock. */

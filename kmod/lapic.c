@@ -15,14 +15,15 @@
  * target vCPU itself (mp_state.c), which alone may touch its registers.
  *
  * Not modelled: the CR8/TPR link, the error status register (always 0),
- * lowest-priority arbitration (the first destination wins), SMI and NMI
- * (NMIs are counted and dropped: lvmm has no NMI injection).
+ * lowest-priority arbitration (the first enabled destination wins), SMI
+ * and NMI (NMIs are counted and dropped: lvmm has no NMI injection).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/hrtimer.h>
 #include <linux/kvm.h>
 #include <linux/math64.h>
+#include <linux/rcuwait.h>
 #include <linux/slab.h>
 #include <asm/apicdef.h>
 #include <asm/msr-index.h>
@@ -125,14 +126,19 @@ static int pending_vector(struct lvmm_lapic *a)
 
 /*
  * Wake the vCPU for an event: out of HLT, or out of the guest so that the
- * run loop looks at IRR again before the next entry.
+ * run loop looks at IRR again before the next entry. Called from the APIC
+ * timer's hard interrupt callback too, hence an rcuwait: waking one takes
+ * only the task's raw pi_lock, where a wait queue's spinlock would sleep
+ * on PREEMPT_RT (KVM's kvm_vcpu_wake_up() does the same). The write the
+ * waiter's condition reads was made before, under a->lock, and
+ * rcuwait_wake_up() orders it before its look at the waiting task.
  */
 static void kick(struct lvmm_vcpu *vcpu)
 {
 	set_bit(LVMM_REQ_EVENT, &vcpu->requests);
 	/* Pairs with smp_store_mb() in lvmm_vcpu_prepare_entry(). */
 	smp_mb__after_atomic();
-	wake_up_interruptible(&vcpu->wait);
+	rcuwait_wake_up(&vcpu->wait);
 	if (READ_ONCE(vcpu->mode) == LVMM_IN_GUEST) {
 		int cpu = READ_ONCE(vcpu->cpu);
 
@@ -141,27 +147,37 @@ static void kick(struct lvmm_vcpu *vcpu)
 	}
 }
 
-/* Accept @vector into IRR. Under a->lock; the caller kicks. */
-static void accept(struct lvmm_lapic *a, u8 vector, bool level)
+/*
+ * Accept @vector into IRR, or drop it: an illegal vector (ESR is not
+ * modelled), or any vector while the APIC is software-disabled, which
+ * takes no fixed interrupts (KVM's __apic_accept_irq() too). Under
+ * a->lock; the caller kicks. Return: accepted.
+ */
+static bool accept(struct lvmm_lapic *a, u8 vector, bool level)
 {
-	if (vector < 16)
-		return;		/* illegal vector: dropped, ESR not modelled */
+	if (vector < 16 || !sw_enabled(a))
+		return false;
 	vec_set(a, APIC_IRR, vector);
 	if (level)
 		vec_set(a, APIC_TMR, vector);
 	else
 		vec_clear(a, APIC_TMR, vector);
+	return true;
 }
 
-void lvmm_lapic_deliver(struct lvmm_vcpu *vcpu, u8 vector, bool level)
+/* A fixed interrupt for @vcpu. Return: its APIC took it. */
+bool lvmm_lapic_deliver(struct lvmm_vcpu *vcpu, u8 vector, bool level)
 {
 	struct lvmm_lapic *a = vcpu->lapic;
 	unsigned long flags;
+	bool taken;
 
 	raw_spin_lock_irqsave(&a->lock, flags);
-	accept(a, vector, level);
+	taken = accept(a, vector, level);
 	raw_spin_unlock_irqrestore(&a->lock, flags);
-	kick(vcpu);
+	if (taken)
+		kick(vcpu);
+	return taken;
 }
 
 void lvmm_lapic_inject(struct lvmm_vcpu *vcpu)
@@ -237,6 +253,20 @@ static u32 timer_mode(struct lvmm_lapic *a)
 	return *reg(a, APIC_LVTT) & LVT_TIMER_MODE;
 }
 
+/*
+ * The length of a one-shot count, or of a period: TMICT ticks. A short
+ * period is stretched, as KVM does, or its hrtimer would eat the host CPU.
+ * Under a->lock.
+ */
+static u64 timer_count_ns(struct lvmm_lapic *a)
+{
+	u64 ns = (u64)*reg(a, APIC_TMICT) * timer_divisor(a) * LAPIC_BUS_NS;
+
+	if (ns && timer_mode(a) == LVT_TIMER_PERIODIC)
+		ns = max_t(u64, ns, LAPIC_MIN_PERIOD_NS);
+	return ns;
+}
+
 static enum hrtimer_restart timer_fire(struct hrtimer *t)
 {
 	struct lvmm_lapic *a = container_of(t, struct lvmm_lapic, timer);
@@ -249,6 +279,8 @@ static enum hrtimer_restart timer_fire(struct hrtimer *t)
 	if (!(lvt & APIC_LVT_MASKED))
 		accept(a, lvt & APIC_VECTOR_MASK, false);
 	if (timer_mode(a) == LVT_TIMER_PERIODIC && a->period_ns) {
+		/* A one-shot turned periodic while it ran has no floor yet. */
+		a->period_ns = max_t(u64, a->period_ns, LAPIC_MIN_PERIOD_NS);
 		hrtimer_forward_now(t, ns_to_ktime(a->period_ns));
 		a->expires = hrtimer_get_expires(t);
 		ret = HRTIMER_RESTART;
@@ -262,7 +294,11 @@ static enum hrtimer_restart timer_fire(struct hrtimer *t)
 	return ret;
 }
 
-/* Re-arm after TMICT, LVTT or TSC_DEADLINE changed. vCPU thread, no lock. */
+/*
+ * Start the count from the top after TMICT or TSC_DEADLINE was written, a
+ * switch to or from TSC-deadline mode cleared them, or KVM_SET_LAPIC;
+ * with nothing to count, just stop it. vCPU thread, no lock.
+ */
 static void timer_restart(struct lvmm_lapic *a)
 {
 	struct lvmm_vcpu *vcpu = a->vcpu;
@@ -279,23 +315,49 @@ static void timer_restart(struct lvmm_lapic *a)
 	switch (timer_mode(a)) {
 	case LVT_TIMER_ONESHOT:
 	case LVT_TIMER_PERIODIC:
-		ns = (u64)*reg(a, APIC_TMICT) * timer_divisor(a) * LAPIC_BUS_NS;
-		if (ns && timer_mode(a) == LVT_TIMER_PERIODIC)
-			ns = max_t(u64, ns, LAPIC_MIN_PERIOD_NS);
+		ns = timer_count_ns(a);
 		a->period_ns = ns;
 		if (!ns)
 			goto out;
 		break;
 	case LVT_TIMER_TSCDEADLINE:
+		a->period_ns = 0;
 		if (!a->tsc_deadline)
 			goto out;
 		break;
 	default:
+		a->period_ns = 0;
 		goto out;
 	}
 	a->expires = ktime_add_ns(ktime_get(), ns);
 	hrtimer_start(&a->timer, a->expires, HRTIMER_MODE_ABS_HARD);
 out:
+	raw_spin_unlock_irqrestore(&a->lock, flags);
+}
+
+/*
+ * TDCR changed the divisor of a running count: the ticks left stay what
+ * they were, so the time left scales by new / @old_divisor (KVM's
+ * update_target_expiration()). vCPU thread, no lock.
+ */
+static void timer_rescale(struct lvmm_lapic *a, u32 old_divisor)
+{
+	unsigned long flags;
+	ktime_t now;
+	s64 left;
+	u64 ns;
+
+	hrtimer_cancel(&a->timer);
+	raw_spin_lock_irqsave(&a->lock, flags);
+	/* A one-shot that ran out before the cancel has nothing left. */
+	if (a->period_ns && timer_mode(a) != LVT_TIMER_TSCDEADLINE) {
+		now = ktime_get();
+		left = max_t(s64, ktime_to_ns(ktime_sub(a->expires, now)), 0);
+		ns = mul_u64_u32_div(left, timer_divisor(a), old_divisor);
+		a->period_ns = timer_count_ns(a);
+		a->expires = ktime_add_ns(now, ns);
+		hrtimer_start(&a->timer, a->expires, HRTIMER_MODE_ABS_HARD);
+	}
 	raw_spin_unlock_irqrestore(&a->lock, flags);
 }
 
@@ -430,8 +492,9 @@ static void send_ipi(struct lvmm_vcpu *src, u32 icr, u32 dest)
 			latch_init_sipi(t, mode, icr & APIC_VECTOR_MASK);
 			continue;
 		}
-		lvmm_lapic_deliver(t, icr & APIC_VECTOR_MASK, false);
-		if (mode == APIC_DM_LOWEST)
+		/* Lowest priority: the first that takes it (not arbitrated). */
+		if (lvmm_lapic_deliver(t, icr & APIC_VECTOR_MASK, false) &&
+		    mode == APIC_DM_LOWEST)
 			break;
 	}
 }
@@ -516,9 +579,10 @@ static bool readable(u32 off, bool x2apic)
 
 /* What a register write leaves to do once a->lock is dropped. */
 struct after_write {
-	bool ipi;	/* send the IPI in ICR */
-	bool timer;	/* re-arm the timer */
-	int eoi;	/* level vector to end at the IOAPIC, or -1 */
+	bool ipi;		/* send the IPI in ICR */
+	bool timer;		/* start or stop the count: timer_restart() */
+	u32 old_divisor;	/* rescale the running count; 0: no */
+	int eoi;		/* level vector to end at the IOAPIC, or -1 */
 };
 
 /*
@@ -528,6 +592,8 @@ struct after_write {
 static int write_reg(struct lvmm_lapic *a, u32 off, u32 val, bool x2apic,
 		     struct after_write *after)
 {
+	u32 div;
+
 	switch (off) {
 	case APIC_ID:
 		if (x2apic)
@@ -552,10 +618,9 @@ static int write_reg(struct lvmm_lapic *a, u32 off, u32 val, bool x2apic,
 		break;
 	case APIC_SPIV:
 		*reg(a, off) = val & 0x3ff;
-		if (!(val & APIC_SPIV_APIC_ENABLED)) {
+		/* The timer counts on; masked, it delivers nothing. */
+		if (!(val & APIC_SPIV_APIC_ENABLED))
 			mask_lvts(a);
-			after->timer = true;
-		}
 		break;
 	case APIC_ESR:
 		*reg(a, off) = 0;
@@ -570,13 +635,23 @@ static int write_reg(struct lvmm_lapic *a, u32 off, u32 val, bool x2apic,
 		*reg(a, off) = val & 0xff000000;
 		break;
 	case APIC_LVTT:
-		if ((val & LVT_TIMER_MODE) != timer_mode(a))
-			a->tsc_deadline = 0;
 		val &= APIC_VECTOR_MASK | APIC_LVT_MASKED | LVT_TIMER_MODE;
 		if (!sw_enabled(a))
 			val |= APIC_LVT_MASKED;
+		/*
+		 * As in KVM, only TMICT starts the count: an LVTT write must
+		 * not fire a one-shot again or shift a period. Between
+		 * one-shot and periodic it counts on (timer_fire() reads the
+		 * mode); to or from TSC-deadline mode, which counts something
+		 * else, it stops with TMICT and the deadline cleared.
+		 */
+		if (((val & LVT_TIMER_MODE) == LVT_TIMER_TSCDEADLINE) !=
+		    (timer_mode(a) == LVT_TIMER_TSCDEADLINE)) {
+			*reg(a, APIC_TMICT) = 0;
+			a->tsc_deadline = 0;
+			after->timer = true;
+		}
 		*reg(a, off) = val;
-		after->timer = true;
 		break;
 	case APIC_LVTTHMR:
 	case APIC_LVTPC:
@@ -597,7 +672,10 @@ static int write_reg(struct lvmm_lapic *a, u32 off, u32 val, bool x2apic,
 		}
 		break;
 	case APIC_TDCR:
+		div = timer_divisor(a);
 		*reg(a, off) = val & 0xb;
+		if (timer_divisor(a) != div && a->period_ns)
+			after->old_divisor = div;
 		break;
 	case APIC_SELF_IPI:
 		if (!x2apic)
@@ -634,6 +712,8 @@ static int lapic_write(struct lvmm_vcpu *vcpu, u32 off, u32 val, u32 hi)
 		send_ipi(vcpu, icr, dest);
 	if (after.timer)
 		timer_restart(a);
+	if (after.old_divisor)
+		timer_rescale(a, after.old_divisor);
 	if (after.eoi >= 0)
 		lvmm_ioapic_eoi(vcpu->vm, after.eoi);
 	if (off == APIC_SELF_IPI || off == APIC_EOI || off == APIC_TASKPRI)
@@ -787,6 +867,16 @@ int lvmm_set_apic_base(struct lvmm_vcpu *vcpu, u64 data, bool host)
 		raw_spin_lock_irqsave(&a->lock, flags);
 		reset_regs(a);
 		raw_spin_unlock_irqrestore(&a->lock, flags);
+		/*
+		 * An interrupt taken from IRR and not yet delivered went to
+		 * ISR, which the reset just cleared: it goes too, or the
+		 * guest would take a vector its APIC no longer has in
+		 * service. KVM's vCPU reset likewise empties its interrupt
+		 * queue with the APIC. With the APIC, irq_pending holds
+		 * nothing else; the window it waited for goes with it.
+		 */
+		vcpu->irq_pending = false;
+		vcpu->lapic_window = false;
 	} else if ((data ^ old) & X2APIC_ENABLE) {
 		raw_spin_lock_irqsave(&a->lock, flags);
 		if (data & X2APIC_ENABLE)

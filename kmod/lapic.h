@@ -27,7 +27,9 @@ struct lvmm_vm;
  *                by @timer's callback in hard interrupt context
  * @regs:         the registers at their xAPIC offsets, one u32 per 16 bytes
  * @timer:        the APIC timer, in one-shot, periodic or TSC-deadline mode
- * @period_ns:    periodic mode: the period; one-shot: the length armed
+ * @period_ns:    one-shot or periodic mode: the length of the count that
+ *                runs (periodic: the period); 0 if none runs, as after a
+ *                one-shot ran out
  * @expires:      when @timer fires next (for the current-count register)
  * @tsc_deadline: IA32_TSC_DEADLINE, in guest TSC cycles; 0 if disarmed
  * @nmi_dropped:  NMIs sent to this vCPU, which lvmm does not deliver
@@ -77,7 +79,7 @@ int lvmm_set_apic_base(struct lvmm_vcpu *vcpu, u64 data, bool host);
 
 /* Delivery from the IOAPIC: a fixed interrupt, edge or level. */
 bool lvmm_lapic_match(struct lvmm_vcpu *t, u32 dest, bool logical);
-void lvmm_lapic_deliver(struct lvmm_vcpu *vcpu, u8 vector, bool level);
+bool lvmm_lapic_deliver(struct lvmm_vcpu *vcpu, u8 vector, bool level);
 
 /* ioapic.c */
 int lvmm_ioapic_create(struct lvmm_vm *vm);

@@ -39,10 +39,10 @@
 #include <linux/kref.h>
 #include <linux/kvm.h>
 #include <linux/mutex.h>
+#include <linux/rcuwait.h>
 #include <linux/rwsem.h>
 #include <linux/seqlock.h>
 #include <linux/types.h>
-#include <linux/wait.h>
 #include <linux/xarray.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
@@ -285,7 +285,12 @@ struct lvmm_vcpu {
 	 * in the APIC (lapic.h) and taken from there by the vCPU itself.
 	 */
 	u32 mp_state;
-	wait_queue_head_t wait;		/* where a vCPU not runnable sleeps */
+	/*
+	 * Where the vCPU sleeps while not runnable, in lvmm_vcpu_wait(): one
+	 * waiter at most, the KVM_RUN holding @mutex. An rcuwait, not a wait
+	 * queue, because the APIC timer wakes it from hard interrupt context.
+	 */
+	struct rcuwait wait;
 	struct lvmm_msr_state msrs;
 	u64 system_time_msr;		/* MSR_KVM_SYSTEM_TIME(_NEW) */
 	bool system_time_old;		/* ...written through the old one */

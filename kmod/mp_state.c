@@ -17,8 +17,8 @@
  */
 #include <linux/bug.h>
 #include <linux/kvm.h>
+#include <linux/rcuwait.h>
 #include <linux/uaccess.h>
-#include <linux/wait.h>
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
 
@@ -121,7 +121,9 @@ int lvmm_vcpu_wait(struct lvmm_vcpu *vcpu)
 			}
 			vcpu->stats.halt_waits++;
 		}
-		if (wait_event_interruptible(vcpu->wait, vcpu_woken(vcpu)))
+		/* Woken by kick() (lapic.c); -EINTR for a signal. */
+		if (rcuwait_wait_event(&vcpu->wait, vcpu_woken(vcpu),
+				       TASK_INTERRUPTIBLE))
 			return -EINTR;
 	}
 }

@@ -116,8 +116,12 @@ int lvmm_vcpu_run(struct lvmm_vcpu *vcpu)
 		ret = lvmm_handle_exit(vcpu, &exit);
 		if (ret <= 0)
 			break;
-		/* The VMM asked to hear when it may inject an interrupt. */
-		if (READ_ONCE(run->request_interrupt_window) &&
+		/*
+		 * The VMM asked to hear when it may inject an interrupt. With
+		 * the in-kernel APIC it injects none (KVM_INTERRUPT is refused),
+		 * and KVM ignores the request: so do we.
+		 */
+		if (!vcpu->lapic && READ_ONCE(run->request_interrupt_window) &&
 		    !vcpu->irq_pending && lvmm_arch->interrupt_allowed(vcpu)) {
 			run->exit_reason = KVM_EXIT_IRQ_WINDOW_OPEN;
 			ret = 0;
@@ -128,7 +132,9 @@ int lvmm_vcpu_run(struct lvmm_vcpu *vcpu)
 	if (!ret)
 		vcpu->stats.userspace_exits++;
 	run->if_flag = !!(vcpu->rflags & X86_EFLAGS_IF);
-	run->ready_for_interrupt_injection = !vcpu->irq_pending &&
-					     lvmm_arch->interrupt_allowed(vcpu);
+	/* Always set with the in-kernel APIC, as KVM's post_kvm_run_save(). */
+	run->ready_for_interrupt_injection = vcpu->lapic ||
+					     (!vcpu->irq_pending &&
+					      lvmm_arch->interrupt_allowed(vcpu));
 	return ret;
 }

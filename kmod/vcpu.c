@@ -299,7 +299,7 @@ static struct lvmm_vcpu *lvmm_vcpu_alloc(struct lvmm_vm *vm, u32 id)
 	vcpu->id = id;
 	vcpu->cpu = -1;
 	mutex_init(&vcpu->mutex);
-	init_waitqueue_head(&vcpu->wait);
+	rcuwait_init(&vcpu->wait);
 	/*
 	 * kvm_run and the PIO data page must be contiguous (data_offset is
 	 * relative to kvm_run), yet mapped one by one: split an order-1 block.

@@ -278,4 +278,119 @@ TEST(x2apic_id_format_and_icr)
 	guest_destroy(g);
 }
 
+static int on_kvm(void)
+{
+	return !strcmp(vmm_device(), KVM_DEV);
+}
+
+/* The test's checkpoint on port 0x82 (and 0x84) reports a flag: 0 is good. */
+TEST(lvtt_write_keeps_expired_oneshot)
+{
+	struct guest *g = apic_guest(GUEST_PROG(apic_lvtt_expired_oneshot));
+	uint8_t data;
+
+	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
+	EXPECT_EQ(0, data) TH_LOG("unmasking LVTT restarted an expired one-shot");
+	EXPECT_EQ(0x81, next_on(g->vcpu, &data)) TH_LOG("then vector 0x%x", data);
+	guest_destroy(g);
+}
+
+TEST(lvtt_write_keeps_periodic_phase)
+{
+	struct guest *g = apic_guest(GUEST_PROG(apic_lvtt_periodic_phase));
+	uint8_t data;
+
+	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
+	EXPECT_EQ(0, data) TH_LOG("unmasking LVTT restarted the count");
+	ASSERT_EQ(0x84, next_on(g->vcpu, &data));
+	EXPECT_EQ(0, data) TH_LOG("periodic to one-shot restarted the count");
+	EXPECT_EQ(0x81, next_on(g->vcpu, &data)) TH_LOG("then vector 0x%x", data);
+	guest_destroy(g);
+}
+
+TEST(tdcr_write_rescales_running_timer)
+{
+	struct guest *g = apic_guest(GUEST_PROG(apic_tdcr_rescale));
+	uint8_t data;
+
+	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
+	EXPECT_EQ(0, data) TH_LOG("TDCR divided the running count instead of rescaling the time left");
+	EXPECT_EQ(0x81, next_on(g->vcpu, &data)) TH_LOG("then vector 0x%x", data);
+	guest_destroy(g);
+}
+
+static int irr_test(const struct kvm_lapic_state *lapic, uint8_t v)
+{
+	return *(uint32_t *)&lapic->regs[0x200 + (v / 32) * 0x10] &
+	       (1u << (v % 32));
+}
+
+TEST(sw_disabled_apic_drops_fixed_irqs)
+{
+	struct guest *g = apic_guest(GUEST_PROG(apic_sw_disabled));
+	struct kvm_lapic_state lapic;
+	uint8_t data;
+
+	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
+	irq_line(_metadata, g, 3, 1);
+	irq_line(_metadata, g, 3, 0);
+	irq_line(_metadata, g, 4, 1);
+	ASSERT_EQ(0, ioctl(g->vcpu->fd, KVM_GET_LAPIC, &lapic));
+	EXPECT_FALSE(irr_test(&lapic, 0x52)) TH_LOG("self-IPI 0x52 in IRR");
+	EXPECT_FALSE(irr_test(&lapic, 0x70)) TH_LOG("edge pin's 0x70 in IRR");
+	EXPECT_FALSE(irr_test(&lapic, 0x71)) TH_LOG("level pin's 0x71 in IRR");
+	ASSERT_EQ(0x84, next_on(g->vcpu, &data));
+	EXPECT_EQ(0, data) TH_LOG("remote IRR set for a dropped level interrupt");
+	irq_line(_metadata, g, 4, 0);
+	EXPECT_EQ(0x81, next_on(g->vcpu, &data)) TH_LOG("vector 0x%x delivered", data);
+	guest_destroy(g);
+}
+
+/*
+ * Disabling the APIC in IA32_APIC_BASE resets it in lvmm (the SDM's
+ * transition from disabled to xAPIC mode gives the power-up state), ISR
+ * included: an interrupt it had handed out for delivery goes too. KVM
+ * keeps the registers, and with them the interrupt, so this is lvmm's.
+ */
+TEST(apic_base_disable_drops_taken_irq)
+{
+	struct guest *g;
+	struct kvm_vcpu_events ev = { 0 };
+	uint8_t data;
+
+	if (on_kvm())
+		SKIP(return, "KVM keeps the APIC's state when it is disabled");
+	g = apic_guest(GUEST_PROG(apic_irq_window));
+	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
+	ev.interrupt.injected = 1;
+	ev.interrupt.nr = 0x52;
+	ASSERT_EQ(0, ioctl(g->vcpu->fd, KVM_SET_VCPU_EVENTS, &ev));
+	ASSERT_EQ(1, set_msr(g->vcpu, 0x1b, 0xfee00000 | 0x100)); /* BSP only */
+	ASSERT_EQ(0, ioctl(g->vcpu->fd, KVM_GET_VCPU_EVENTS, &ev));
+	EXPECT_FALSE(ev.interrupt.injected) TH_LOG("still to inject: 0x%x",
+						   ev.interrupt.nr);
+	EXPECT_EQ(0x81, next_on(g->vcpu, &data)) TH_LOG("vector 0x%x delivered", data);
+	guest_destroy(g);
+}
+
+/*
+ * With KVM_CREATE_IRQCHIP the VMM injects nothing itself: KVM ignores
+ * request_interrupt_window and always reports ready_for_interrupt_injection.
+ */
+TEST(irq_window_request_ignored_with_irqchip)
+{
+	struct guest *g = apic_guest(GUEST_PROG(apic_irq_window));
+	struct kvm_run *run = g->vcpu->run;
+	uint8_t data;
+
+	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
+	EXPECT_FALSE(run->if_flag);
+	EXPECT_TRUE(run->ready_for_interrupt_injection);
+	run->request_interrupt_window = 1;
+	EXPECT_EQ(0x81, next_on(g->vcpu, &data)) TH_LOG("exit %s",
+		exit_reason_str(run->exit_reason));
+	run->request_interrupt_window = 0;
+	guest_destroy(g);
+}
+
 TEST_HARNESS_MAIN

@@ -133,7 +133,8 @@ void svm_prepare_events(struct lvmm_vcpu *vcpu)
 		}
 		set_virq(vcpu, SVM_VIRQ_WINDOW, 0);
 	} else if (vcpu->lapic_window ||
-		   READ_ONCE(vcpu->run->request_interrupt_window)) {
+		   (!vcpu->lapic &&
+		    READ_ONCE(vcpu->run->request_interrupt_window))) {
 		set_virq(vcpu, SVM_VIRQ_WINDOW, 0);
 	} else {
 		set_virq(vcpu, SVM_VIRQ_NONE, 0);

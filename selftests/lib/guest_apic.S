@@ -23,6 +23,7 @@
 #define APIC_LVTT	0x320
 #define APIC_LVT0	0x350
 #define APIC_TMICT	0x380
+#define APIC_TMCCT	0x390
 #define APIC_TDCR	0x3e0
 #define IOAPIC		0xfec00000
 
@@ -157,6 +158,132 @@ GUEST(apic_ipi)
 	out	0x81, al
 	hlt
 END(apic_ipi)
+
+/*
+ * Only a TMICT write starts the count. A masked one-shot of 100 ms (divide
+ * by 1) runs out; then unmasking LVTT must not start it again: port 0x82
+ * gets 1 if the current count is not 0 after the LVTT write.
+ */
+GUEST(apic_lvtt_expired_oneshot)
+	APIC_ON
+	mov	dword ptr [rdi + APIC_TDCR], 0xb
+	mov	dword ptr [rdi + APIC_LVTT], 0x10040		/* masked */
+	mov	dword ptr [rdi + APIC_TMICT], 100000000
+1:	mov	eax, dword ptr [rdi + APIC_TMCCT]
+	test	eax, eax
+	jnz	1b
+	mov	dword ptr [rdi + APIC_LVTT], 0x40		/* unmasked */
+	mov	eax, dword ptr [rdi + APIC_TMCCT]
+	test	eax, eax
+	setnz	al
+	out	0x82, al
+	out	0x81, al
+	hlt
+END(apic_lvtt_expired_oneshot)
+
+/*
+ * A periodic timer of 2^32 ticks, divide by 128 (550 s), keeps its phase
+ * through LVTT writes. Once it has counted 2^22 ticks down, the count
+ * must not go up across an unmask (port 0x82: 1 if it did) nor across a
+ * switch to one-shot (port 0x84).
+ */
+GUEST(apic_lvtt_periodic_phase)
+	APIC_ON
+	mov	dword ptr [rdi + APIC_TDCR], 0xa		/* divide by 128 */
+	mov	dword ptr [rdi + APIC_LVTT], 0x30041		/* periodic, masked */
+	mov	dword ptr [rdi + APIC_TMICT], 0xffffffff
+1:	mov	ebx, dword ptr [rdi + APIC_TMCCT]
+	cmp	ebx, 0xffffffff - 0x400000
+	ja	1b
+	mov	dword ptr [rdi + APIC_LVTT], 0x20041		/* unmasked */
+	mov	ecx, dword ptr [rdi + APIC_TMCCT]
+	cmp	ecx, ebx
+	seta	al
+	out	0x82, al
+	mov	dword ptr [rdi + APIC_LVTT], 0x10041		/* one-shot */
+	mov	edx, dword ptr [rdi + APIC_TMCCT]
+	cmp	edx, ecx
+	seta	al
+	out	0x84, al
+	mov	dword ptr [rdi + APIC_TMICT], 0
+	out	0x81, al
+	hlt
+END(apic_lvtt_periodic_phase)
+
+/*
+ * TDCR rescales a running count: a one-shot of 2^32 ticks divided by 16
+ * (69 s) goes on from the same count when the divisor becomes 128, instead
+ * of showing an eighth of it. Port 0x82: 1 if the count fell below half.
+ */
+GUEST(apic_tdcr_rescale)
+	APIC_ON
+	mov	dword ptr [rdi + APIC_TDCR], 0x3		/* divide by 16 */
+	mov	dword ptr [rdi + APIC_LVTT], 0x10040		/* masked */
+	mov	dword ptr [rdi + APIC_TMICT], 0xffffffff
+	mov	ebx, dword ptr [rdi + APIC_TMCCT]
+	mov	dword ptr [rdi + APIC_TDCR], 0xa		/* divide by 128 */
+	mov	ecx, dword ptr [rdi + APIC_TMCCT]
+	shr	ebx, 1
+	cmp	ecx, ebx
+	setb	al
+	out	0x82, al
+	mov	dword ptr [rdi + APIC_TMICT], 0
+	out	0x81, al
+	hlt
+END(apic_tdcr_rescale)
+
+/*
+ * A software-disabled APIC (SPIV bit 8 clear, as after reset) drops fixed
+ * interrupts. IOAPIC pin 3 (edge, vector 0x70) and pin 4 (level, 0x71) go
+ * to APIC 0. With interrupts off: a self-IPI of vector 0x52, then
+ * checkpoint 0x82, where the test raises both pins and looks at IRR. Port
+ * 0x84: pin 4's remote IRR bit (set only if an APIC took it). Then the
+ * APIC is enabled and interrupts allowed: nothing may arrive before 0x81.
+ */
+GUEST(apic_sw_disabled)
+	mov	rdi, APIC
+	mov	dword ptr [rdi + APIC_SPIV], 0xff		/* disabled */
+	mov	rsi, IOAPIC
+	mov	dword ptr [rsi], 0x16
+	mov	dword ptr [rsi + 0x10], 0x70
+	mov	dword ptr [rsi], 0x17
+	mov	dword ptr [rsi + 0x10], 0
+	mov	dword ptr [rsi], 0x18
+	mov	dword ptr [rsi + 0x10], 0x8071
+	mov	dword ptr [rsi], 0x19
+	mov	dword ptr [rsi + 0x10], 0
+	cli
+	mov	dword ptr [rdi + APIC_ICR], 0x40052		/* self, fixed */
+	out	0x82, al
+	mov	dword ptr [rsi], 0x18
+	mov	eax, dword ptr [rsi + 0x10]
+	shr	eax, 14
+	and	al, 1
+	out	0x84, al
+	mov	dword ptr [rdi + APIC_SPIV], 0x1ff
+	mov	dword ptr [rdi + APIC_LVT0], 0x10000		/* no 8259 on LINT0 */
+	sti
+	nop
+	nop
+	cli
+	out	0x81, al
+	hlt
+END(apic_sw_disabled)
+
+/*
+ * Checkpoint 0x82 with interrupts off, then STI and on to 0x81: with the
+ * in-kernel irqchip, request_interrupt_window must not end KVM_RUN there.
+ */
+GUEST(apic_irq_window)
+	cli
+	out	0x82, al
+	sti
+	nop
+	nop
+	out	0x81, al
+	cli
+	hlt
+END(apic_irq_window)
 
 /* Interrupts off, HLT: only a signal gets KVM_RUN back. */
 GUEST(halt_forever)
