@@ -151,6 +151,8 @@ struct lvmm_cpu_state {
  * @unmap_gfns:  remove mappings; under vm->mmu_lock; the caller flushes;
  *               returns how many there were
  * @exit_name:   name of a backend exit code, for messages
+ * @dump_exits:  log the vCPU's recent exits (rate limited), when the core
+ *               gives up on one; the vCPU's own thread
  */
 struct lvmm_arch_ops {
 	const char *name;
@@ -183,6 +185,7 @@ struct lvmm_arch_ops {
 	int (*map_gfn)(struct lvmm_vm *vm, u64 gfn, u64 pfn, bool writable);
 	u64 (*unmap_gfns)(struct lvmm_vm *vm, u64 gfn, u64 count);
 	const char *(*exit_name)(u32 hw_code);
+	void (*dump_exits)(struct lvmm_vcpu *vcpu, const char *why);
 };
 
 /* The backends built into this module, in order of preference. */

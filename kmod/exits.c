@@ -36,6 +36,7 @@ static void lvmm_internal_error(struct lvmm_vcpu *vcpu, u32 suberror,
 			    vcpu->vm->id, vcpu->id, exit->hw_code,
 			    lvmm_arch->exit_name(exit->hw_code), vcpu->rip,
 			    exit->info1, exit->info2);
+	lvmm_arch->dump_exits(vcpu, "cannot handle exit");
 }
 
 /* Emulation failed on an instruction lvmm should have understood. */

@@ -61,4 +61,5 @@ const struct lvmm_arch_ops lvmm_svm_ops = {
 	.map_gfn	= svm_map_gfn,
 	.unmap_gfns	= svm_unmap_gfns,
 	.exit_name	= svm_exit_name,
+	.dump_exits	= svm_exit_ring_dump,
 };
