@@ -137,4 +137,5 @@ static struct kunit_suite event_check_suite = {
 	.name = "lvmm_event_check",
 	.test_cases = event_check_cases,
 };
+
 kunit_test_suite(event_check_suite);
