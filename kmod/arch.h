@@ -59,6 +59,10 @@ enum lvmm_exit_reason {
  *              not say (no NRIP save): the core then decodes it
  * @insn_len:   bytes in @insn (decode assists), else 0
  * @insn:       the guest's instruction bytes at RIP, when the CPU gave them
+ * @vectoring:  the exit came while the CPU was delivering an event through
+ *              the IDT: nothing at RIP has run, so nothing there may be
+ *              emulated (the backend delivers the event again)
+ * @event:      that event, in the backend's encoding, for error reports
  * @io:         for LVMM_EXIT_IO
  * @npf:        for LVMM_EXIT_NPF
  */
@@ -70,6 +74,8 @@ struct lvmm_exit {
 	u64 next_rip;
 	u8 insn_len;
 	u8 insn[15];
+	bool vectoring;
+	u64 event;
 	union {
 		struct {
 			u16 port;

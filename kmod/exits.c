@@ -39,6 +39,29 @@ static void lvmm_internal_error(struct lvmm_vcpu *vcpu, u32 suberror,
 	lvmm_arch->dump_exits(vcpu, "cannot handle exit");
 }
 
+/*
+ * An exit during event delivery that lvmm cannot resolve: as KVM's
+ * KVM_INTERNAL_ERROR_DELIVERY_EV, data[0] the event being delivered (the
+ * backend's encoding), data[1] the exit code, data[2-3] its information
+ * (for a nested page fault, data[3] is the guest-physical address).
+ */
+static void lvmm_delivery_error(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+	run->internal.suberror = KVM_INTERNAL_ERROR_DELIVERY_EV;
+	run->internal.ndata = 4;
+	run->internal.data[0] = exit->event;
+	run->internal.data[1] = exit->hw_code;
+	run->internal.data[2] = exit->info1;
+	run->internal.data[3] = exit->info2;
+	pr_warn_ratelimited("vm %u vcpu %u: exit 0x%x (%s) during event delivery (0x%llx) at rip 0x%llx, info 0x%llx 0x%llx\n",
+			    vcpu->vm->id, vcpu->id, exit->hw_code,
+			    lvmm_arch->exit_name(exit->hw_code), exit->event,
+			    vcpu->rip, exit->info1, exit->info2);
+}
+
 /* Emulation failed on an instruction lvmm should have understood. */
 static int lvmm_emulation_failed(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 {
@@ -394,6 +417,15 @@ static int handle_npf(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 
 	ret = lvmm_map_gfn(vm, gfn, exit->npf.write);
 
+	/*
+	 * No memory there, and the CPU was delivering an event: the access was
+	 * the delivery's own (IDT, GDT or stack), not the instruction at RIP's,
+	 * and delivery cannot be emulated. KVM gives up the same way.
+	 */
+	if (ret == -ENOENT && exit->vectoring) {
+		lvmm_delivery_error(vcpu, exit);
+		return 0;
+	}
 	if (ret == -ENOENT)
 		return handle_mmio(vcpu, exit, exit->npf.gpa);
 	if (ret) {

@@ -5,10 +5,14 @@
  * guest's DR7 is kept out of the VMCB, so guest breakpoints never arm the
  * host's DR0-DR3; guest hardware breakpoints therefore do not fire.
  */
+#include <asm/debugreg.h>
 #include <asm/trapnr.h>
 
 #include "../lvmm.h"
 #include "svm.h"
+
+/* DR6 bits that read 1 when nothing happened (RTM, bit 16, is active low). */
+#define DR6_ACTIVE_LOW	0xffff0ff0ULL
 
 /* Decode "MOV reg, DRn" / "MOV DRn, reg" at RIP: the GPR and the length. */
 static int decode_mov_dr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit,
@@ -83,4 +87,27 @@ void svm_emulate_dr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 			vcpu->gpr[gpr] = sv->dr7;
 	}
 	lvmm_set_rip(vcpu, exit->next_rip ? exit->next_rip : vcpu->rip + len);
+}
+
+/**
+ * svm_take_db_causes - what a #DB found in the VMCB's DR6, into the guest's
+ * @sv: the vCPU, at a #DB intercept
+ *
+ * The guest's DR6 lives in @sv->dr6 (its DR accesses are intercepted); the
+ * CPU records why a #DB happened (B0-B3, BD, BS, BT; RTM is active low) in
+ * the VMCB's DR6 before the intercept. The guest's handler must find those
+ * causes, with the B0-B3 of an earlier #DB replaced, as the SDM says and
+ * KVM's #DB payload does. The VMCB's DR6 is reset so that the next #DB
+ * reports only its own causes.
+ */
+void svm_take_db_causes(struct svm_vcpu *sv)
+{
+	u64 causes = sv->vmcb->save.dr6 ^ DR6_ACTIVE_LOW;
+
+	sv->dr6 &= ~DR_TRAP_BITS;
+	sv->dr6 |= DR6_ACTIVE_LOW;
+	sv->dr6 |= causes;
+	sv->dr6 ^= causes & DR6_ACTIVE_LOW;
+	sv->vmcb->save.dr6 = DR6_ACTIVE_LOW;
+	svm_mark_dirty(sv, BIT(SVM_CLEAN_DR));
 }

@@ -19,6 +19,8 @@
  * taken and goes back to irq_pending; one taken whose delivery an exit cut
  * short (EXITINTINFO) goes back there too (svm_requeue_event()).
  */
+#include <kunit/visibility.h>
+#include <linux/export.h>
 #include <linux/kvm.h>
 #include <asm/processor-flags.h>
 #include <asm/trapnr.h>
@@ -51,6 +53,19 @@ void svm_queue_exception(struct lvmm_vcpu *vcpu, u8 vector, bool has_error,
 	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
 	u32 old = c->event_inj;
 
+	/*
+	 * An exception comes first; an external interrupt that was on its
+	 * way waits, pending, for the next window. Its vector is already in
+	 * service in the APIC, so losing it here would block every interrupt
+	 * of its class and below for good.
+	 */
+	if ((old & SVM_EVTINJ_VALID) &&
+	    (old & SVM_EVTINJ_TYPE_MASK) == SVM_EVTINJ_TYPE_INTR) {
+		vcpu->irq_pending = true;
+		vcpu->irq_vector = old & SVM_EVTINJ_VEC_MASK;
+		old = 0;
+	}
+
 	if ((old & SVM_EVTINJ_VALID) &&
 	    (old & SVM_EVTINJ_TYPE_MASK) == SVM_EVTINJ_TYPE_EXEPT) {
 		u8 prev = old & SVM_EVTINJ_VEC_MASK;
@@ -72,6 +87,7 @@ void svm_queue_exception(struct lvmm_vcpu *vcpu, u8 vector, bool has_error,
 		       (has_error ? SVM_EVTINJ_VALID_ERR : 0);
 	c->event_inj_err = has_error ? error : 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(svm_queue_exception);
 
 bool svm_interrupt_allowed(struct lvmm_vcpu *vcpu)
 {

@@ -6,6 +6,8 @@
  *
  * One table, read top to bottom: exit code -> handler.
  */
+#include <kunit/visibility.h>
+#include <linux/export.h>
 #include <asm/trapnr.h>
 
 #include "../lvmm.h"
@@ -106,6 +108,8 @@ static void exit_reflect(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 {
 	u8 vector = exit->hw_code - SVM_EXIT_EXCP_BASE;
 
+	if (vector == X86_TRAP_DB)
+		svm_take_db_causes(to_svm(vcpu));
 	svm_queue_exception(vcpu, vector, vector == X86_TRAP_AC, 0);
 	exit_as(exit, LVMM_EXIT_NONE);
 }
@@ -159,7 +163,7 @@ static const svm_exit_fn svm_exit_handlers[] = {
  * (events.c says why not through EVENTINJ); its vector is already in
  * service in the APIC, so it is not taken from IRR a second time.
  */
-static void svm_requeue_event(struct lvmm_vcpu *vcpu)
+VISIBLE_IF_KUNIT void svm_requeue_event(struct lvmm_vcpu *vcpu)
 {
 	struct svm_vcpu *sv = to_svm(vcpu);
 	struct vmcb *vmcb = sv->vmcb;
@@ -191,6 +195,7 @@ static void svm_requeue_event(struct lvmm_vcpu *vcpu)
 	vmcb->control.event_inj = info;
 	vmcb->control.event_inj_err = vmcb->control.exit_int_info_err;
 }
+EXPORT_SYMBOL_IF_KUNIT(svm_requeue_event);
 
 void svm_decode_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 {
@@ -205,6 +210,8 @@ void svm_decode_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	exit->info2 = c->exit_info_2;
 	if (svm_caps.nrips)
 		exit->next_rip = c->next_rip;
+	exit->vectoring = c->exit_int_info & SVM_EXITINTINFO_VALID;
+	exit->event = c->exit_int_info | (u64)c->exit_int_info_err << 32;
 	if (svm_caps.decode_assists && c->insn_len <= sizeof(exit->insn)) {
 		exit->insn_len = c->insn_len;
 		memcpy(exit->insn, c->insn_bytes, c->insn_len);

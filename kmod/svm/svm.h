@@ -221,6 +221,9 @@ u32 svm_vmcb_clean_bits(bool supported, u32 dirty, int last_cpu, int cpu);
 
 /* exit.c */
 void svm_decode_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
+#if IS_ENABLED(CONFIG_KUNIT)
+void svm_requeue_event(struct lvmm_vcpu *vcpu);
+#endif
 const char *svm_exit_name(u32 code);
 
 /* event_check.c */
@@ -236,6 +239,7 @@ void svm_exit_ring_dump(struct lvmm_vcpu *vcpu, const char *why);
 
 /* dr.c */
 void svm_emulate_dr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
+void svm_take_db_causes(struct svm_vcpu *sv);
 
 /* vmenter.S */
 void __svm_vmrun(u64 vmcb_pa, u64 host_vmcb_pa, u64 *gprs);
