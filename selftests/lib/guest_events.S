@@ -10,6 +10,12 @@
 #define GUEST(name) .globl name##_start, name##_end; name##_start:
 #define END(name) name##_end:
 #define IDT	0x29000
+#define APIC		0xfee00000
+#define APIC_EOI	0xb0
+#define APIC_SPIV	0xf0
+#define APIC_LVTT	0x320
+#define APIC_TMICT	0x380
+#define APIC_TDCR	0x3e0
 
 /*
  * Single-step one NOP with its own #DB handler, which reports DR6 on port
@@ -44,4 +50,54 @@ GUEST(deliver_onto_no_memory)
 	mov	dword ptr [rax], ebx
 	hlt
 END(deliver_onto_no_memory)
+
+/*
+ * The APIC timer, periodic every R15 ns on vector 0x40, interrupts a busy
+ * loop until R14 ticks were handled. The handler spins R10 times with IF=0
+ * before its EOI, which keeps the time between an interrupt's injection
+ * and the next exit long; on entry it checks whether the interrupted RIP
+ * is its own first instruction: an interrupt delivered a second time right
+ * after the first (R13 counts those). Reports R13 on port 0x86, then the
+ * ticks on 0x87 (four bytes each).
+ */
+GUEST(timer_spin)
+	lea	rax, [rip + 3f]
+	mov	rdi, IDT + 0x40 * 16
+	mov	word ptr [rdi], ax
+	shr	rax, 16
+	mov	word ptr [rdi + 6], ax
+	shr	rax, 16
+	mov	dword ptr [rdi + 8], eax
+	xor	r12, r12
+	xor	r13, r13
+	mov	rdi, APIC
+	mov	dword ptr [rdi + APIC_SPIV], 0x1ff
+	mov	dword ptr [rdi + APIC_TDCR], 0xb		/* divide by 1 */
+	mov	dword ptr [rdi + APIC_LVTT], 0x20040	/* periodic */
+	mov	dword ptr [rdi + APIC_TMICT], r15d
+	sti
+1:	cmp	r12, r14
+	jb	1b
+	cli
+	mov	dword ptr [rdi + APIC_LVTT], 0x10040	/* masked */
+	mov	eax, r13d
+	out	0x86, eax
+	mov	eax, r12d
+	out	0x87, eax
+	hlt
+3:	push	rax
+	push	rcx
+	lea	rax, [rip + 3b]
+	cmp	rax, [rsp + 16]				/* the interrupted RIP */
+	jne	4f
+	inc	r13
+4:	mov	rcx, r10
+5:	dec	rcx
+	jnz	5b
+	inc	r12
+	mov	dword ptr [rdi + APIC_EOI], 0
+	pop	rcx
+	pop	rax
+	iretq
+END(timer_spin)
 	.section .note.GNU-stack,"",@progbits
