@@ -25,7 +25,10 @@
  *                     half. Linux keeps its per-CPU base in KERNEL_GS_BASE
  *                     at CPL 3 and swaps it in with SWAPGS on entry; a
  *                     kernel-half GS.base in user mode means an entry path
- *                     was taken twice or not at all.
+ *                     was taken twice or not at all;
+ *   host-state        the guest's CR3 in the VMCB is the host's own, or
+ *                     the VMCB is this CPU's host save area: the VMCB
+ *                     holds (or VMRUN would write) the host's state.
  *
  * A broken rule fires the lvmm_event_check tracepoint each time, logs
  * "lvmm: event check: ..." once per rule (scripts/testvm treats that line
@@ -39,6 +42,8 @@
 #include <linux/moduleparam.h>
 #include <linux/ratelimit.h>
 #include <linux/sched/clock.h>
+#include <asm/special_insns.h>
+#include <asm/tlbflush.h>
 
 #include "../lvmm.h"
 #include "../trace.h"
@@ -54,6 +59,7 @@ static const char * const svm_event_check_names[] = {
 	[SVM_EVCHK_REQUEUE_LOST]	= "requeue-lost",
 	[SVM_EVCHK_VECTORING_INSN]	= "vectoring-insn",
 	[SVM_EVCHK_USER_KERNEL_GS]	= "user-kernel-gs",
+	[SVM_EVCHK_HOST_STATE]		= "host-state",
 };
 
 /* Rules already reported in the log since the module was loaded. */
@@ -245,12 +251,24 @@ static void svm_event_check_report(struct lvmm_vcpu *vcpu, u32 broken,
 		svm_exit_ring_dump(vcpu, "event check");
 }
 
+/* The host's page table root, without PCID bits. */
+static u64 host_cr3(void)
+{
+	return __read_cr3() & CR3_ADDR_MASK;
+}
+
+/* Interrupts off, right before VMRUN, on the CPU that will run it. */
 void svm_event_check_entry(struct lvmm_vcpu *vcpu)
 {
 	struct svm_vcpu *sv = to_svm(vcpu);
+	struct svm_cpu *sc = this_cpu_ptr(&svm_cpu);
 	int pending = sv->virq_injected ? sv->virq_vector :
 		      vcpu->irq_pending ? vcpu->irq_vector : -1;
 	u32 broken = svm_check_entry_events(sv->vmcb, sv->requeued, pending);
+
+	if ((sv->vmcb->save.cr3 & CR3_ADDR_MASK) == host_cr3() ||
+	    sv->vmcb_pa == sc->hsave_pa || sv->vmcb_pa == sc->host_vmcb_pa)
+		broken |= BIT(SVM_EVCHK_HOST_STATE);
 
 	sv->requeued = 0;
 	if (broken)
@@ -259,7 +277,11 @@ void svm_event_check_entry(struct lvmm_vcpu *vcpu)
 
 void svm_event_check_exit(struct lvmm_vcpu *vcpu)
 {
-	u32 broken = svm_check_exit_events(to_svm(vcpu)->vmcb);
+	const struct vmcb *vmcb = to_svm(vcpu)->vmcb;
+	u32 broken = svm_check_exit_events(vmcb);
+
+	if ((vmcb->save.cr3 & CR3_ADDR_MASK) == host_cr3())
+		broken |= BIT(SVM_EVCHK_HOST_STATE);
 
 	if (broken)
 		svm_event_check_report(vcpu, broken, false);
