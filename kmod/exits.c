@@ -20,18 +20,26 @@
 #include "lvmm.h"
 #include "lapic.h"
 
-static void lvmm_internal_error(struct lvmm_vcpu *vcpu, u32 suberror,
-				struct lvmm_exit *exit)
+/* KVM_EXIT_INTERNAL_ERROR with four words of data for the VMM. */
+static void lvmm_internal_exit(struct lvmm_vcpu *vcpu, u32 suberror, u64 d0,
+			       u64 d1, u64 d2, u64 d3)
 {
 	struct kvm_run *run = vcpu->run;
 
 	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
 	run->internal.suberror = suberror;
 	run->internal.ndata = 4;
-	run->internal.data[0] = exit->hw_code;
-	run->internal.data[1] = exit->info1;
-	run->internal.data[2] = exit->info2;
-	run->internal.data[3] = vcpu->rip;
+	run->internal.data[0] = d0;
+	run->internal.data[1] = d1;
+	run->internal.data[2] = d2;
+	run->internal.data[3] = d3;
+}
+
+static void lvmm_internal_error(struct lvmm_vcpu *vcpu, u32 suberror,
+				struct lvmm_exit *exit)
+{
+	lvmm_internal_exit(vcpu, suberror, exit->hw_code, exit->info1,
+			   exit->info2, vcpu->rip);
 	pr_warn_ratelimited("vm %u vcpu %u: cannot handle exit 0x%x (%s) at rip 0x%llx, info 0x%llx 0x%llx\n",
 			    vcpu->vm->id, vcpu->id, exit->hw_code,
 			    lvmm_arch->exit_name(exit->hw_code), vcpu->rip,
@@ -47,15 +55,8 @@ static void lvmm_internal_error(struct lvmm_vcpu *vcpu, u32 suberror,
  */
 static void lvmm_delivery_error(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 {
-	struct kvm_run *run = vcpu->run;
-
-	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
-	run->internal.suberror = KVM_INTERNAL_ERROR_DELIVERY_EV;
-	run->internal.ndata = 4;
-	run->internal.data[0] = exit->event;
-	run->internal.data[1] = exit->hw_code;
-	run->internal.data[2] = exit->info1;
-	run->internal.data[3] = exit->info2;
+	lvmm_internal_exit(vcpu, KVM_INTERNAL_ERROR_DELIVERY_EV, exit->event,
+			   exit->hw_code, exit->info1, exit->info2);
 	pr_warn_ratelimited("vm %u vcpu %u: exit 0x%x (%s) during event delivery (0x%llx) at rip 0x%llx, info 0x%llx 0x%llx\n",
 			    vcpu->vm->id, vcpu->id, exit->hw_code,
 			    lvmm_arch->exit_name(exit->hw_code), exit->event,

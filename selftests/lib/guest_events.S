@@ -10,6 +10,16 @@
 #define GUEST(name) .globl name##_start, name##_end; name##_start:
 #define END(name) name##_end:
 #define IDT	0x29000
+
+/* Point IDT gate VEC at LABEL (the rest of the gate is intr64's). */
+#define SET_GATE(vec, label)			\
+	lea	rax, [rip + label];		\
+	mov	rdi, IDT + (vec) * 16;		\
+	mov	word ptr [rdi], ax;		\
+	shr	rax, 16;			\
+	mov	word ptr [rdi + 6], ax;		\
+	shr	rax, 16;			\
+	mov	dword ptr [rdi + 8], eax
 #define APIC		0xfee00000
 #define APIC_EOI	0xb0
 #define APIC_SPIV	0xf0
@@ -22,13 +32,7 @@
  * 0x85 (four bytes) and halts.
  */
 GUEST(db_single_step)
-	lea	rax, [rip + 2f]
-	mov	rdi, IDT + 1 * 16
-	mov	word ptr [rdi], ax
-	shr	rax, 16
-	mov	word ptr [rdi + 6], ax
-	shr	rax, 16
-	mov	dword ptr [rdi + 8], eax
+	SET_GATE(1, 2f)
 	pushfq
 	or	qword ptr [rsp], 0x100		/* TF */
 	popfq
@@ -61,13 +65,7 @@ END(deliver_onto_no_memory)
  * ticks on 0x87 (four bytes each).
  */
 GUEST(timer_spin)
-	lea	rax, [rip + 3f]
-	mov	rdi, IDT + 0x40 * 16
-	mov	word ptr [rdi], ax
-	shr	rax, 16
-	mov	word ptr [rdi + 6], ax
-	shr	rax, 16
-	mov	dword ptr [rdi + 8], eax
+	SET_GATE(0x40, 3f)
 	xor	r12, r12
 	xor	r13, r13
 	mov	rdi, APIC
