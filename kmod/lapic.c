@@ -186,7 +186,7 @@ void lvmm_lapic_inject(struct lvmm_vcpu *vcpu)
 	unsigned long flags;
 	int v;
 
-	vcpu->lapic_window = false;
+	vcpu->irq_window = false;
 	if (vcpu->irq_pending)
 		return;
 	raw_spin_lock_irqsave(&a->lock, flags);
@@ -198,7 +198,7 @@ void lvmm_lapic_inject(struct lvmm_vcpu *vcpu)
 			vcpu->irq_pending = true;
 			vcpu->irq_vector = v;
 		} else {
-			vcpu->lapic_window = true;
+			vcpu->irq_window = true;
 		}
 	}
 	raw_spin_unlock_irqrestore(&a->lock, flags);
@@ -876,7 +876,7 @@ int lvmm_set_apic_base(struct lvmm_vcpu *vcpu, u64 data, bool host)
 		 * nothing else; the window it waited for goes with it.
 		 */
 		vcpu->irq_pending = false;
-		vcpu->lapic_window = false;
+		vcpu->irq_window = false;
 	} else if ((data ^ old) & X2APIC_ENABLE) {
 		raw_spin_lock_irqsave(&a->lock, flags);
 		if (data & X2APIC_ENABLE)

@@ -275,7 +275,12 @@ struct lvmm_vcpu {
 	/* The in-kernel local APIC (KVM_CREATE_IRQCHIP), or NULL. */
 	struct lvmm_lapic *lapic;
 	u64 apic_base;			/* IA32_APIC_BASE */
-	bool lapic_window;		/* the APIC waits for IF: open a window */
+	/*
+	 * Open an interrupt window at the next entry: the APIC holds an
+	 * interrupt the guest cannot take yet or, without the in-kernel
+	 * APIC, the VMM set request_interrupt_window. Set by the run loop.
+	 */
+	bool irq_window;
 	/*
 	 * KVM_MP_STATE_*: RUNNABLE, HALTED (in HLT until the APIC has an
 	 * interrupt), UNINITIALIZED (an AP waiting for INIT) or

@@ -49,7 +49,7 @@ static void vcpu_init_reset(struct lvmm_vcpu *vcpu)
 	vcpu->rip = 0xfff0;
 	vcpu->rflags = X86_EFLAGS_FIXED;
 	vcpu->irq_pending = false;
-	vcpu->lapic_window = false;
+	vcpu->irq_window = false;
 	/* An exit the VMM has not completed belongs to the old context. */
 	vcpu->pending = LVMM_PENDING_NONE;
 	lvmm_arch->vcpu_reset(vcpu);

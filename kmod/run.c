@@ -98,6 +98,13 @@ int lvmm_vcpu_run(struct lvmm_vcpu *vcpu)
 				continue;	/* the signal ends the loop */
 			clear_bit(LVMM_REQ_EVENT, &vcpu->requests);
 			lvmm_lapic_inject(vcpu);
+		} else {
+			/*
+			 * Only a VMM that injects (KVM_INTERRUPT) asks for a
+			 * window; with the in-kernel APIC, KVM ignores the
+			 * request, and so do we.
+			 */
+			vcpu->irq_window = READ_ONCE(run->request_interrupt_window);
 		}
 
 		if (test_and_clear_bit(LVMM_REQ_CLOCK_UPDATE, &vcpu->requests))
@@ -116,13 +123,9 @@ int lvmm_vcpu_run(struct lvmm_vcpu *vcpu)
 		ret = lvmm_handle_exit(vcpu, &exit);
 		if (ret <= 0)
 			break;
-		/*
-		 * The VMM asked to hear when it may inject an interrupt. With
-		 * the in-kernel APIC it injects none (KVM_INTERRUPT is refused),
-		 * and KVM ignores the request: so do we.
-		 */
-		if (!vcpu->lapic && READ_ONCE(run->request_interrupt_window) &&
-		    !vcpu->irq_pending && lvmm_arch->interrupt_allowed(vcpu)) {
+		/* The window the VMM asked for is open: tell it. */
+		if (!vcpu->lapic && vcpu->irq_window && !vcpu->irq_pending &&
+		    lvmm_arch->interrupt_allowed(vcpu)) {
 			run->exit_reason = KVM_EXIT_IRQ_WINDOW_OPEN;
 			ret = 0;
 			break;

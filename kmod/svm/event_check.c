@@ -65,12 +65,6 @@ static const char * const svm_event_check_names[] = {
 /* Rules already reported in the log since the module was loaded. */
 static unsigned long svm_event_checks_reported;
 
-static bool is_intr(u32 event)
-{
-	return (event & SVM_EVTINJ_VALID) &&
-	       (event & SVM_EVTINJ_TYPE_MASK) == SVM_EVTINJ_TYPE_INTR;
-}
-
 /**
  * svm_check_entry_events - rules for the VMCB about to be run
  * @vmcb:           the VMCB, with RFLAGS, EVENTINJ and V_IRQ as VMRUN will
@@ -98,12 +92,12 @@ u32 svm_check_entry_events(const struct vmcb *vmcb, u32 requeued,
 		 * A requeued interrupt is pending again; an exception may
 		 * legitimately turn a requeued exception into #DF.
 		 */
-		if (is_intr(requeued) ?
+		if (svm_event_is(requeued, SVM_EVTINJ_TYPE_INTR) ?
 		    pending_vector != (requeued & SVM_EVTINJ_VEC_MASK) :
 		    !(inj & SVM_EVTINJ_VALID))
 			broken |= BIT(SVM_EVCHK_REQUEUE_LOST);
 	}
-	if (is_intr(inj) && masked)
+	if (svm_event_is(inj, SVM_EVTINJ_TYPE_INTR) && masked)
 		broken |= BIT(SVM_EVCHK_INTR_MASKED);
 	/* A V_IRQ without the VINTR intercept is a delivery, not a window. */
 	if ((c->int_ctl & V_IRQ_MASK) && !vintr && masked)
@@ -165,7 +159,6 @@ EXPORT_SYMBOL_IF_KUNIT(svm_check_exit_events);
 void svm_exit_ring_entry(struct svm_vcpu *sv)
 {
 	sv->entry_event_inj = sv->vmcb->control.event_inj;
-	sv->entry_virq = sv->virq_injected ? 0x100 | sv->virq_vector : 0;
 }
 
 /* After #VMEXIT: one more record, the oldest one goes. */
@@ -181,7 +174,8 @@ void svm_exit_ring_record(struct svm_vcpu *sv)
 	r->rip = vmcb->save.rip;
 	r->rflags = vmcb->save.rflags;
 	r->event_inj = sv->entry_event_inj;
-	r->virq = sv->entry_virq;
+	/* svm_complete_virq() has not run yet: this entry's V_IRQ. */
+	r->virq = sv->virq_injected ? 0x100 | sv->virq_vector : 0;
 	r->exit_int_info = vmcb->control.exit_int_info;
 	r->int_state = vmcb->control.int_state;
 	r->cpl = vmcb->save.cpl;

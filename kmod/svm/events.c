@@ -59,15 +59,13 @@ void svm_queue_exception(struct lvmm_vcpu *vcpu, u8 vector, bool has_error,
 	 * service in the APIC, so losing it here would block every interrupt
 	 * of its class and below for good.
 	 */
-	if ((old & SVM_EVTINJ_VALID) &&
-	    (old & SVM_EVTINJ_TYPE_MASK) == SVM_EVTINJ_TYPE_INTR) {
+	if (svm_event_is(old, SVM_EVTINJ_TYPE_INTR)) {
 		vcpu->irq_pending = true;
 		vcpu->irq_vector = old & SVM_EVTINJ_VEC_MASK;
 		old = 0;
 	}
 
-	if ((old & SVM_EVTINJ_VALID) &&
-	    (old & SVM_EVTINJ_TYPE_MASK) == SVM_EVTINJ_TYPE_EXEPT) {
+	if (svm_event_is(old, SVM_EVTINJ_TYPE_EXEPT)) {
 		u8 prev = old & SVM_EVTINJ_VEC_MASK;
 
 		if (prev == X86_TRAP_DF) {
@@ -148,9 +146,7 @@ void svm_prepare_events(struct lvmm_vcpu *vcpu)
 			return;
 		}
 		set_virq(vcpu, SVM_VIRQ_WINDOW, 0);
-	} else if (vcpu->lapic_window ||
-		   (!vcpu->lapic &&
-		    READ_ONCE(vcpu->run->request_interrupt_window))) {
+	} else if (vcpu->irq_window) {
 		set_virq(vcpu, SVM_VIRQ_WINDOW, 0);
 	} else {
 		set_virq(vcpu, SVM_VIRQ_NONE, 0);

@@ -124,7 +124,6 @@ struct svm_exit_record {
  * @requeued:        the event put back into EVENTINJ from EXITINTINFO at the
  *                   last exit, 0 if none (checked at the next entry)
  * @entry_event_inj: EVENTINJ of the last entry, for @ring
- * @entry_virq:      its V_IRQ injection, for @ring
  * @virq_injected:   the entry injects @virq_vector as a virtual interrupt
  * @virq_vector:     the vector of that V_IRQ
  * @ring:            the last SVM_EXIT_RING exits, dumped when something
@@ -149,12 +148,21 @@ struct svm_vcpu {
 	u64 spec_ctrl;
 	u32 requeued;
 	u32 entry_event_inj;
-	u16 entry_virq;
 	bool virq_injected;
 	u8 virq_vector;
 	struct svm_exit_record ring[SVM_EXIT_RING];
 	unsigned int ring_next;
 };
+
+/*
+ * Is @event (EVENTINJ or EXITINTINFO, which share their layout) a valid
+ * event of @type (SVM_EVTINJ_TYPE_*)?
+ */
+static inline bool svm_event_is(u32 event, u32 type)
+{
+	return (event & SVM_EVTINJ_VALID) &&
+	       (event & SVM_EVTINJ_TYPE_MASK) == type;
+}
 
 static inline void svm_mark_dirty(struct svm_vcpu *sv, u32 areas)
 {
