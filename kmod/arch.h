@@ -43,54 +43,11 @@ enum lvmm_exit_reason {
 	LVMM_EXIT_SKIP,		/* an instruction to ignore (INVD) */
 	LVMM_EXIT_HYPERCALL,	/* VMMCALL */
 	LVMM_EXIT_UD,		/* the guest's #UD: maybe a VMCALL to patch */
+	LVMM_EXIT_DR,		/* MOV to or from a debug register */
 	LVMM_EXIT_SHUTDOWN,
 	LVMM_EXIT_FAIL_ENTRY,
 	LVMM_EXIT_UNKNOWN,
 	LVMM_EXIT_NR_REASONS,
-};
-
-/**
- * struct lvmm_exit - one VM exit
- * @reason:     what the core should do
- * @hw_code:    the backend's own exit code, for tracing and errors
- * @info1:      backend exit information, for tracing and errors
- * @info2:      more of it
- * @next_rip:   RIP after the exiting instruction, 0 if the hardware did
- *              not say (no NRIP save): the core then decodes it
- * @insn_len:   bytes in @insn (decode assists), else 0
- * @insn:       the guest's instruction bytes at RIP, when the CPU gave them
- * @vectoring:  the exit came while the CPU was delivering an event through
- *              the IDT: nothing at RIP has run, so nothing there may be
- *              emulated (the backend delivers the event again)
- * @event:      that event, in the backend's encoding, for error reports
- * @io:         for LVMM_EXIT_IO
- * @npf:        for LVMM_EXIT_NPF
- */
-struct lvmm_exit {
-	enum lvmm_exit_reason reason;
-	u32 hw_code;
-	u64 info1;
-	u64 info2;
-	u64 next_rip;
-	u8 insn_len;
-	u8 insn[15];
-	bool vectoring;
-	u64 event;
-	union {
-		struct {
-			u16 port;
-			u8 size;
-			u8 addr_size;
-			bool in;
-			bool string;
-			bool rep;
-		} io;
-		struct {
-			u64 gpa;
-			bool write;
-			bool present;
-		} npf;
-	};
 };
 
 /* Processor mode, as instruction decoding needs it. */
@@ -125,6 +82,60 @@ struct lvmm_cpu_state {
 };
 
 /**
+ * struct lvmm_exit - one VM exit
+ * @reason:     what the core should do
+ * @hw_code:    the backend's own exit code, for tracing and errors
+ * @info1:      backend exit information, for tracing and errors
+ * @info2:      more of it
+ * @next_rip:   RIP after the exiting instruction, 0 if the hardware did
+ *              not say (no NRIP save): the core then decodes it
+ * @insn_len:   bytes in @insn (decode assists), else 0
+ * @insn:       the guest's instruction bytes at RIP, when the CPU gave them
+ * @vectoring:  the exit came while the CPU was delivering an event through
+ *              the IDT: nothing at RIP has run, so nothing there may be
+ *              emulated (the backend delivers the event again)
+ * @event:      that event, in the backend's encoding, for error reports
+ * @state:      the guest's control state at the exit: everything that
+ *              emulates this exit reads it here, not from the backend
+ * @io:         for LVMM_EXIT_IO
+ * @npf:        for LVMM_EXIT_NPF
+ * @dr:         for LVMM_EXIT_DR: which register, the direction, and the
+ *              GPR when the CPU decoded it (decode assists), else -1
+ */
+struct lvmm_exit {
+	enum lvmm_exit_reason reason;
+	u32 hw_code;
+	u64 info1;
+	u64 info2;
+	u64 next_rip;
+	u8 insn_len;
+	u8 insn[15];
+	bool vectoring;
+	u64 event;
+	struct lvmm_cpu_state state;
+	union {
+		struct {
+			u16 port;
+			u8 size;
+			u8 addr_size;
+			bool in;
+			bool string;
+			bool rep;
+		} io;
+		struct {
+			u64 gpa;
+			bool write;
+			bool present;
+		} npf;
+		struct {
+			u8 num;
+			bool write;
+			s8 gpr;
+		} dr;
+	};
+};
+
+/**
  * struct lvmm_arch_ops - what a hardware backend provides
  * @name:        backend name, shown in /sys/kernel/lvmm/backend
  * @probe:       detect and check the hardware; on failure return a negative
@@ -139,11 +150,18 @@ struct lvmm_cpu_state {
  * @vcpu_reset:  put the state the backend holds (segments, control and
  *               debug registers, events being delivered) in the INIT
  *               state; the core resets its own registers and the APIC
- * @vcpu_enter:  enter the guest once and describe the exit in @exit;
- *               -EAGAIN if a signal, reschedule or kick came first
+ * @vcpu_enter:  enter the guest once, flushing the vCPU's TLB first if
+ *               @flush_tlb. Called by the run loop with interrupts off and
+ *               returns with them off; it never calls into the core.
+ *               Returns false if it did not enter (another hypervisor
+ *               holds the CPU, or the backend found a triple fault while
+ *               preparing the entry): the flush is then still owed
+ * @vcpu_exit:   describe what ended the last @vcpu_enter in @exit, its
+ *               control state in @exit->state included; interrupts on
  * @get_sregs:   KVM_GET_SREGS
  * @set_sregs:   KVM_SET_SREGS; -EINVAL for state lvmm cannot run
- * @get_state:   control state for emulation
+ * @get_state:   control state for emulation, outside an exit (the VMM
+ *               may have changed it since the last one)
  * @get_msr:     read an MSR the backend keeps; -ENOENT if it keeps none
  * @set_msr:     write one; -ENOENT if unknown, -EINVAL if the value faults
  * @tsc_offset:  the guest's TSC minus the host's
@@ -151,6 +169,8 @@ struct lvmm_cpu_state {
  * @interrupt_allowed: the guest can take an external interrupt right now
  * @end_interrupt_shadow: an emulated instruction completed: the STI/MOV SS
  *               shadow, which covered only it, is over
+ * @get_dr:      read DR0-DR3, DR6 or DR7 as the guest sees it
+ * @set_dr:      write one (the core checked the access)
  * @get_events:  KVM_GET_VCPU_EVENTS: events being delivered, the shadow
  * @set_events:  KVM_SET_VCPU_EVENTS
  * @map_gfn:     map a guest frame to a host frame; under vm->mmu_lock
@@ -172,7 +192,8 @@ struct lvmm_arch_ops {
 	int (*vcpu_create)(struct lvmm_vcpu *vcpu);
 	void (*vcpu_destroy)(struct lvmm_vcpu *vcpu);
 	void (*vcpu_reset)(struct lvmm_vcpu *vcpu);
-	int (*vcpu_enter)(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
+	bool (*vcpu_enter)(struct lvmm_vcpu *vcpu, bool flush_tlb);
+	void (*vcpu_exit)(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
 
 	void (*get_sregs)(struct lvmm_vcpu *vcpu, struct kvm_sregs *sregs);
 	int (*set_sregs)(struct lvmm_vcpu *vcpu, const struct kvm_sregs *sregs);
@@ -184,6 +205,8 @@ struct lvmm_arch_ops {
 				bool has_error, u32 error);
 	bool (*interrupt_allowed)(struct lvmm_vcpu *vcpu);
 	void (*end_interrupt_shadow)(struct lvmm_vcpu *vcpu);
+	u64 (*get_dr)(struct lvmm_vcpu *vcpu, int dr);
+	void (*set_dr)(struct lvmm_vcpu *vcpu, int dr, u64 val);
 	void (*get_events)(struct lvmm_vcpu *vcpu, struct kvm_vcpu_events *ev);
 	int (*set_events)(struct lvmm_vcpu *vcpu,
 			  const struct kvm_vcpu_events *ev);
@@ -197,8 +220,16 @@ struct lvmm_arch_ops {
 /* The backends built into this module, in order of preference. */
 extern const struct lvmm_arch_ops lvmm_svm_ops;
 
-/* Helpers the core offers backends (run.c). */
-int lvmm_vcpu_prepare_entry(struct lvmm_vcpu *vcpu, bool *flush_tlb);
-void lvmm_vcpu_finish_entry(struct lvmm_vcpu *vcpu);
+/*
+ * What a backend may use of the core beyond struct lvmm_vcpu's registers,
+ * and why. The layering check (scripts/check-layering) fails on anything
+ * else a backend calls.
+ */
+
+/*
+ * The host's XCR0, read once at load (fpu.c): XCR0 is not switched by
+ * VMRUN, so the backend loads the guest's around it and puts this back.
+ */
+extern u64 lvmm_host_xcr0;
 
 #endif /* LVMM_ARCH_H */

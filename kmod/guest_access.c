@@ -30,25 +30,29 @@ static int read_pte(struct lvmm_vcpu *vcpu, u64 gpa, int size, u64 *pte)
 	return lvmm_read_guest(vcpu->vm, gpa, pte, 8) ? -EFAULT : 0;
 }
 
+/*
+ * Through the page tables of the control state at the last exit (or, at
+ * the start of KVM_RUN, as the VMM left it): the state the instruction
+ * being emulated ran with.
+ */
 int lvmm_gva_to_gpa(struct lvmm_vcpu *vcpu, u64 gva, bool write, u64 *gpa)
 {
-	struct lvmm_cpu_state st;
+	const struct lvmm_cpu_state *st = &vcpu->exit.state;
 	u64 table, pte;
 	int level, levels, shift;
 
-	lvmm_arch->get_state(vcpu, &st);
-	if (!(st.cr0 & X86_CR0_PG)) {
+	if (!(st->cr0 & X86_CR0_PG)) {
 		*gpa = gva & 0xffffffffULL;
 		return 0;
 	}
 
-	if (st.efer & EFER_LMA) {
+	if (st->efer & EFER_LMA) {
 		levels = 4;
-		table = st.cr3 & PTE_ADDR;
-	} else if (st.cr4 & X86_CR4_PAE) {
+		table = st->cr3 & PTE_ADDR;
+	} else if (st->cr4 & X86_CR4_PAE) {
 		/* The PDPTE is picked by bits 31:30 from a 32-byte table. */
 		gva &= 0xffffffffULL;
-		if (read_pte(vcpu, (st.cr3 & 0xffffffe0) + ((gva >> 30) & 3) * 8,
+		if (read_pte(vcpu, (st->cr3 & 0xffffffe0) + ((gva >> 30) & 3) * 8,
 			     8, &pte) || !(pte & PTE_P))
 			return -EFAULT;
 		levels = 2;
@@ -56,10 +60,10 @@ int lvmm_gva_to_gpa(struct lvmm_vcpu *vcpu, u64 gva, bool write, u64 *gpa)
 	} else {
 		/* 32-bit paging: two levels of 4-byte entries. */
 		gva &= 0xffffffffULL;
-		if (read_pte(vcpu, (st.cr3 & 0xfffff000) + ((gva >> 22) & 1023) * 4,
+		if (read_pte(vcpu, (st->cr3 & 0xfffff000) + ((gva >> 22) & 1023) * 4,
 			     4, &pte) || !(pte & PTE_P))
 			return -EFAULT;
-		if ((pte & PTE_PS) && (st.cr4 & X86_CR4_PSE)) {
+		if ((pte & PTE_PS) && (st->cr4 & X86_CR4_PSE)) {
 			*gpa = (pte & 0xffc00000ULL) | ((pte & 0x1fe000ULL) << 19) |
 			       (gva & 0x3fffff);
 			return 0;

@@ -25,19 +25,18 @@ static void set_result(struct lvmm_vcpu *vcpu, u64 ret, bool long_mode)
 int lvmm_handle_hypercall(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 {
 	struct kvm_run *run = vcpu->run;
-	struct lvmm_cpu_state st;
+	u8 cpl = exit->state.cpl;
 	u64 nr = vcpu->gpr[RAX];
 	bool long_mode;
 	s64 ret;
 
-	lvmm_arch->get_state(vcpu, &st);
-	long_mode = st.mode == LVMM_MODE_LONG64;
+	long_mode = exit->state.mode == LVMM_MODE_LONG64;
 	if (!long_mode)
 		nr = (u32)nr;
-	if (!lvmm_skip(vcpu, exit, op_vmmcall, sizeof(op_vmmcall)))
+	if (!lvmm_skip_and_resume(vcpu, exit, op_vmmcall, sizeof(op_vmmcall)))
 		return 0;
 
-	if (!st.cpl && nr == LVMM_HC_VMM) {
+	if (!cpl && nr == LVMM_HC_VMM) {
 		run->exit_reason = KVM_EXIT_HYPERCALL;
 		run->hypercall.nr = nr;
 		run->hypercall.args[0] = vcpu->gpr[RBX];
@@ -52,7 +51,7 @@ int lvmm_handle_hypercall(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 		return 0;
 	}
 
-	if (st.cpl) {
+	if (cpl) {
 		ret = -KVM_EPERM;
 	} else if (nr == LVMM_HC_NOP) {
 		ret = 0;
@@ -69,10 +68,8 @@ int lvmm_handle_hypercall(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 
 int lvmm_complete_hypercall(struct lvmm_vcpu *vcpu)
 {
-	struct lvmm_cpu_state st;
-
-	lvmm_arch->get_state(vcpu, &st);
-	set_result(vcpu, vcpu->run->hypercall.ret, st.mode == LVMM_MODE_LONG64);
+	set_result(vcpu, vcpu->run->hypercall.ret,
+		   vcpu->exit.state.mode == LVMM_MODE_LONG64);
 	return 0;
 }
 

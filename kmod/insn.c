@@ -14,7 +14,7 @@
 
 #include "lvmm.h"
 
-bool lvmm_is_legacy_prefix(u8 b)
+static bool is_legacy_prefix(u8 b)
 {
 	switch (b) {
 	case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
@@ -25,18 +25,66 @@ bool lvmm_is_legacy_prefix(u8 b)
 	}
 }
 
-/* Number of prefix bytes (legacy, then REX in 64-bit mode) at @bytes. */
-int lvmm_skip_prefixes(const u8 *bytes, unsigned int avail, int mode)
+/* Segment override prefixes, in enum lvmm_seg order. */
+static int seg_override(u8 b)
+{
+	static const u8 seg_prefix[] = { 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65 };
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(seg_prefix); i++)
+		if (b == seg_prefix[i])
+			return i;
+	return -1;
+}
+
+/**
+ * lvmm_decode_prefixes - the one prefix decoder every emulation uses
+ * @bytes: instruction bytes at RIP
+ * @avail: how many of them are valid
+ * @mode:  processor mode of the code
+ * @p:     what the prefixes say
+ *
+ * Legacy prefixes (at most 14: an instruction is at most 15 bytes), then
+ * a REX prefix in 64-bit mode.
+ *
+ * Return: 0, or -EINVAL if no opcode byte follows the prefixes.
+ */
+int lvmm_decode_prefixes(const u8 *bytes, unsigned int avail,
+			 enum lvmm_cpu_mode mode, struct lvmm_prefixes *p)
 {
 	unsigned int i = 0;
+	int seg;
 
-	while (i < avail && i < 14 && lvmm_is_legacy_prefix(bytes[i]))
-		i++;
+	*p = (struct lvmm_prefixes){ .seg = -1 };
+	for (; i < avail && i < 14 && is_legacy_prefix(bytes[i]); i++) {
+		if (bytes[i] == 0x66)
+			p->opsize = true;
+		else if (bytes[i] == 0x67)
+			p->adsize = true;
+		seg = seg_override(bytes[i]);
+		if (seg >= 0)
+			p->seg = seg;
+	}
 	if (mode == LVMM_MODE_LONG64 && i < avail && (bytes[i] & 0xf0) == 0x40)
-		i++;
-	return i < avail ? i : -EINVAL;
+		p->rex = bytes[i++];
+	p->len = i;
+	return i < avail ? 0 : -EINVAL;
 }
-EXPORT_SYMBOL_IF_KUNIT(lvmm_skip_prefixes);
+EXPORT_SYMBOL_IF_KUNIT(lvmm_decode_prefixes);
+
+/* Address size in bytes: the mode's default, or the other with 0x67. */
+u8 lvmm_addr_size(enum lvmm_cpu_mode mode, bool adsize)
+{
+	switch (mode) {
+	case LVMM_MODE_LONG64:
+		return adsize ? 4 : 8;
+	case LVMM_MODE_PROT32:
+		return adsize ? 2 : 4;
+	default:
+		return adsize ? 4 : 2;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(lvmm_addr_size);
 
 /* Length of ModRM, SIB and displacement, for a memory operand. */
 static int modrm_len(const u8 *p, unsigned int avail, int addr_size)
@@ -86,41 +134,25 @@ static int modrm_len(const u8 *p, unsigned int avail, int addr_size)
  *
  * Return: 0, or -EINVAL for anything else.
  */
-int lvmm_decode_mmio(const u8 *bytes, unsigned int avail, int mode,
-		     struct lvmm_mmio_insn *insn)
+int lvmm_decode_mmio(const u8 *bytes, unsigned int avail,
+		     enum lvmm_cpu_mode mode, struct lvmm_mmio_insn *insn)
 {
-	bool opsize = false, adsize = false;
-	int i = 0, n, op_size, addr_size, rm_len;
-	u8 rex = 0, op;
+	struct lvmm_prefixes p;
+	int i, n, op_size, addr_size, rm_len;
+	u8 rex, op;
 
 	*insn = (struct lvmm_mmio_insn){};
-	while (i < (int)avail && i < 14 && lvmm_is_legacy_prefix(bytes[i])) {
-		if (bytes[i] == 0x66)
-			opsize = true;
-		else if (bytes[i] == 0x67)
-			adsize = true;
-		i++;
-	}
-	if (mode == LVMM_MODE_LONG64 && i < (int)avail &&
-	    (bytes[i] & 0xf0) == 0x40)
-		rex = bytes[i++];
-	if (i >= (int)avail)
+	if (lvmm_decode_prefixes(bytes, avail, mode, &p))
 		return -EINVAL;
-
-	switch (mode) {
-	case LVMM_MODE_LONG64:
-		op_size = (rex & 8) ? 8 : opsize ? 2 : 4;
-		addr_size = adsize ? 4 : 8;
-		break;
-	case LVMM_MODE_PROT32:
-		op_size = opsize ? 2 : 4;
-		addr_size = adsize ? 2 : 4;
-		break;
-	default:
-		op_size = opsize ? 4 : 2;
-		addr_size = adsize ? 4 : 2;
-		break;
-	}
+	i = p.len;
+	rex = p.rex;
+	addr_size = lvmm_addr_size(mode, p.adsize);
+	if (mode == LVMM_MODE_LONG64)
+		op_size = (rex & 8) ? 8 : p.opsize ? 2 : 4;
+	else if (mode == LVMM_MODE_PROT32)
+		op_size = p.opsize ? 2 : 4;
+	else
+		op_size = p.opsize ? 4 : 2;
 
 	op = bytes[i++];
 	insn->has_reg = true;
@@ -191,7 +223,7 @@ int lvmm_decode_mmio(const u8 *bytes, unsigned int avail, int mode,
 }
 EXPORT_SYMBOL_IF_KUNIT(lvmm_decode_mmio);
 
-static u64 lvmm_rip_mask(int mode)
+static u64 lvmm_rip_mask(enum lvmm_cpu_mode mode)
 {
 	switch (mode) {
 	case LVMM_MODE_LONG64:
@@ -203,21 +235,28 @@ static u64 lvmm_rip_mask(int mode)
 	}
 }
 
+/* RIP past an instruction lvmm emulated: the STI/MOV SS shadow ends. */
 void lvmm_set_rip(struct lvmm_vcpu *vcpu, u64 rip)
 {
 	vcpu->rip = rip;
 	lvmm_arch->end_interrupt_shadow(vcpu);
 }
 
+/* RIP past @len bytes, wrapping at the width of the code's IP. */
+void lvmm_advance_rip(struct lvmm_vcpu *vcpu, unsigned int len)
+{
+	lvmm_set_rip(vcpu, (vcpu->rip + len) &
+			   lvmm_rip_mask(vcpu->exit.state.mode));
+}
+
 /* The linear address of the instruction at CS:RIP. */
 u64 lvmm_rip_linear(struct lvmm_vcpu *vcpu)
 {
-	struct lvmm_cpu_state st;
+	const struct lvmm_cpu_state *st = &vcpu->exit.state;
 	u64 linear;
 
-	lvmm_arch->get_state(vcpu, &st);
-	linear = st.seg_base[LVMM_CS] + (vcpu->rip & lvmm_rip_mask(st.mode));
-	if (st.mode != LVMM_MODE_LONG64)
+	linear = st->seg_base[LVMM_CS] + (vcpu->rip & lvmm_rip_mask(st->mode));
+	if (st->mode != LVMM_MODE_LONG64)
 		linear &= 0xffffffffULL;
 	return linear;
 }
@@ -249,13 +288,15 @@ int lvmm_fetch_insn(struct lvmm_vcpu *vcpu, u8 *bytes, unsigned int len)
  *
  * Without NRIP save, lvmm reads the instruction and checks that it is the
  * one the exit is about before it trusts its length.
+ *
+ * Return: 0, or -errno if the bytes at RIP are not that instruction.
  */
 int lvmm_skip_insn(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit,
 		   const u8 *opcode, unsigned int oplen)
 {
-	struct lvmm_cpu_state st;
+	struct lvmm_prefixes p;
 	u8 bytes[15];
-	int got, n;
+	int got;
 
 	if (exit->next_rip) {
 		lvmm_set_rip(vcpu, exit->next_rip);
@@ -264,11 +305,29 @@ int lvmm_skip_insn(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit,
 	got = lvmm_fetch_insn(vcpu, bytes, sizeof(bytes));
 	if (got < 0)
 		return got;
-	lvmm_arch->get_state(vcpu, &st);
-	n = lvmm_skip_prefixes(bytes, got, st.mode);
-	if (n < 0 || n + oplen > (unsigned int)got ||
-	    memcmp(bytes + n, opcode, oplen))
+	if (lvmm_decode_prefixes(bytes, got, exit->state.mode, &p) ||
+	    p.len + oplen > (unsigned int)got ||
+	    memcmp(bytes + p.len, opcode, oplen))
 		return -EINVAL;
-	lvmm_set_rip(vcpu, (vcpu->rip + n + oplen) & lvmm_rip_mask(st.mode));
+	lvmm_advance_rip(vcpu, p.len + oplen);
 	return 0;
+}
+
+/**
+ * lvmm_skip_and_resume - finish an exit by skipping its instruction
+ * @vcpu:   the vCPU
+ * @exit:   the exit
+ * @opcode: as for lvmm_skip_insn()
+ * @oplen:  likewise
+ *
+ * Return: in the exit handlers' convention, 1 to enter the guest again,
+ * or 0 with KVM_EXIT_INTERNAL_ERROR for the VMM when the instruction at
+ * RIP is not the one that exited.
+ */
+int lvmm_skip_and_resume(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit,
+			 const u8 *opcode, unsigned int oplen)
+{
+	if (lvmm_skip_insn(vcpu, exit, opcode, oplen))
+		return lvmm_emulation_failed(vcpu, exit);
+	return 1;
 }

@@ -50,6 +50,7 @@
 #include <linux/lvmm.h>
 
 #include "arch.h"
+#include "request.h"
 #include "stats.h"
 
 struct lvmm_ioapic;
@@ -305,22 +306,23 @@ struct lvmm_vcpu {
 	struct lvmm_pio pio;
 	struct lvmm_mmio_insn mmio;
 
+	/*
+	 * The last exit, with the control state it came with: emulation
+	 * reads the state here (arch.h). KVM_RUN refreshes it before it
+	 * finishes an exit the VMM handled, as KVM_SET_SREGS may have
+	 * changed it meanwhile.
+	 */
+	struct lvmm_exit exit;
+
 	/* Requests from other threads, checked with interrupts off. */
-	unsigned long requests;
-	int mode;			/* OUTSIDE_GUEST or IN_GUEST */
+	unsigned long requests;		/* LVMM_REQ_* (request.h) */
+	int mode;			/* LVMM_OUTSIDE_GUEST or LVMM_IN_GUEST */
 	int cpu;			/* where it last ran, for kicks */
 
 	struct lvmm_vcpu_stats stats;
 	struct kobject *kobj;
 	void *arch;
 };
-
-#define LVMM_REQ_TLB_FLUSH	0
-#define LVMM_REQ_EVENT		1	/* the APIC may have an interrupt */
-#define LVMM_REQ_CLOCK_UPDATE	2	/* rewrite the kvmclock struct */
-
-#define LVMM_OUTSIDE_GUEST	0
-#define LVMM_IN_GUEST		1
 
 /* GPR numbers, in the order of the x86 ModRM encoding. */
 enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
@@ -337,7 +339,6 @@ void lvmm_sysfs_exit(void);
 long lvmm_create_vm(unsigned long type);
 void lvmm_vm_put(struct lvmm_vm *vm);
 bool lvmm_vm_owned(struct lvmm_vm *vm);
-void lvmm_vm_flush_tlbs(struct lvmm_vm *vm);
 int lvmm_check_extension(long ext);
 int lvmm_guest_tsc_khz(void);
 
@@ -368,11 +369,31 @@ void lvmm_vcpu_init_mp_state(struct lvmm_vcpu *vcpu);
 int lvmm_vcpu_wait(struct lvmm_vcpu *vcpu);
 int lvmm_mp_state_ioctl(struct lvmm_vcpu *vcpu, void __user *u, bool set);
 
+/*
+ * Exit handlers return 1 to enter the guest again, 0 to return to the VMM
+ * with struct kvm_run filled in, or a negative errno for KVM_RUN.
+ */
+
 /* exits.c */
 int lvmm_handle_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
 int lvmm_complete_userspace_exit(struct lvmm_vcpu *vcpu);
-int lvmm_skip(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit,
-	      const u8 *opcode, unsigned int oplen);
+
+/* pio.c */
+int lvmm_handle_io(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
+int lvmm_complete_pio(struct lvmm_vcpu *vcpu);
+
+/* mmio.c */
+int lvmm_handle_mmio(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit, u64 gpa);
+int lvmm_complete_mmio(struct lvmm_vcpu *vcpu, const void *data);
+
+/* debugreg.c */
+int lvmm_handle_dr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
+
+/* internal_error.c */
+void lvmm_internal_error(struct lvmm_vcpu *vcpu, u32 suberror,
+			 struct lvmm_exit *exit);
+void lvmm_delivery_error(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
+int lvmm_emulation_failed(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
 
 /* cpuid.c */
 int lvmm_cpuid_init(void);
@@ -436,18 +457,36 @@ int lvmm_read_guest_virt(struct lvmm_vcpu *vcpu, u64 gva, void *buf,
 int lvmm_write_guest_virt(struct lvmm_vcpu *vcpu, u64 gva, const void *buf,
 			  size_t len);
 
-/* Move RIP past an instruction lvmm emulated (insn.c). */
-void lvmm_set_rip(struct lvmm_vcpu *vcpu, u64 rip);
+/**
+ * struct lvmm_prefixes - what an instruction's prefixes say (insn.c)
+ * @len:    bytes of prefixes: legacy ones, then REX
+ * @opsize: an operand-size prefix (0x66)
+ * @adsize: an address-size prefix (0x67)
+ * @seg:    the segment override (enum lvmm_seg), -1 for none
+ * @rex:    the REX prefix in 64-bit mode, else 0
+ */
+struct lvmm_prefixes {
+	u8 len;
+	bool opsize;
+	bool adsize;
+	s8 seg;
+	u8 rex;
+};
 
-/* insn.c: instruction decoding */
-int lvmm_decode_mmio(const u8 *bytes, unsigned int avail, int mode,
-		     struct lvmm_mmio_insn *insn);
-int lvmm_skip_prefixes(const u8 *bytes, unsigned int avail, int mode);
-bool lvmm_is_legacy_prefix(u8 b);
+/* insn.c: instruction decoding, and RIP after an emulated instruction */
+int lvmm_decode_prefixes(const u8 *bytes, unsigned int avail,
+			 enum lvmm_cpu_mode mode, struct lvmm_prefixes *p);
+u8 lvmm_addr_size(enum lvmm_cpu_mode mode, bool adsize);
+int lvmm_decode_mmio(const u8 *bytes, unsigned int avail,
+		     enum lvmm_cpu_mode mode, struct lvmm_mmio_insn *insn);
 int lvmm_fetch_insn(struct lvmm_vcpu *vcpu, u8 *bytes, unsigned int len);
 u64 lvmm_rip_linear(struct lvmm_vcpu *vcpu);
+void lvmm_set_rip(struct lvmm_vcpu *vcpu, u64 rip);
+void lvmm_advance_rip(struct lvmm_vcpu *vcpu, unsigned int len);
 int lvmm_skip_insn(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit,
 		   const u8 *opcode, unsigned int oplen);
+int lvmm_skip_and_resume(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit,
+			 const u8 *opcode, unsigned int oplen);
 
 /* pvclock.c: kvmclock */
 #define LVMM_KVM_CPUID_BASE	0x40000100	/* KVM's leaves, above lvmm's */

@@ -134,7 +134,7 @@ int lvmm_emulate_rdmsr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 		return lvmm_msr_fault(vcpu, index, false, ret);
 	vcpu->gpr[RAX] = (u32)data;
 	vcpu->gpr[RDX] = data >> 32;
-	return lvmm_skip(vcpu, exit, op_rdmsr, sizeof(op_rdmsr));
+	return lvmm_skip_and_resume(vcpu, exit, op_rdmsr, sizeof(op_rdmsr));
 }
 
 int lvmm_emulate_wrmsr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
@@ -146,5 +146,5 @@ int lvmm_emulate_wrmsr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	ret = lvmm_set_msr(vcpu, index, data, false);
 	if (ret)
 		return lvmm_msr_fault(vcpu, index, true, ret);
-	return lvmm_skip(vcpu, exit, op_wrmsr, sizeof(op_wrmsr));
+	return lvmm_skip_and_resume(vcpu, exit, op_wrmsr, sizeof(op_wrmsr));
 }

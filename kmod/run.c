@@ -2,14 +2,14 @@
 /*
  * KVM_RUN: the arch-neutral run loop.
  *
- *   ioctl(KVM_RUN) -> lvmm_vcpu_run() -> lvmm_arch->vcpu_enter() -> VMRUN
- *   -> #VMEXIT -> struct lvmm_exit -> lvmm_handle_exit() -> enter again, or
- *   return to the VMM through struct kvm_run.
+ *   ioctl(KVM_RUN) -> lvmm_vcpu_run() -> enter_guest() -> arch vcpu_enter()
+ *   -> VMRUN -> #VMEXIT -> arch vcpu_exit(): struct lvmm_exit ->
+ *   lvmm_handle_exit() -> lvmm_return_needed()? -> enter again, or back to
+ *   the VMM through struct kvm_run.
  *
- * The one place that decides "back to userspace now" is
- * lvmm_vcpu_prepare_entry(): it runs with interrupts off right before every
- * entry and stops for a pending signal or reschedule, so a signal ends
- * KVM_RUN within one host timer tick even if the guest spins.
+ * The loop owns the entry protocol: it turns interrupts off, publishes that
+ * the vCPU is in the guest, looks at requests, and only then lets the
+ * backend VMRUN. The backend returns, and never calls back up.
  */
 #include <linux/kvm.h>
 #include <linux/sched.h>
@@ -21,29 +21,28 @@
 #include "lapic.h"
 #include "trace.h"
 
-/**
- * lvmm_vcpu_prepare_entry - last checks before entering the guest
- * @vcpu:      the vCPU, on the current CPU with interrupts off
- * @flush_tlb: set if the vCPU's TLB entries must go before it enters
+/*
+ * Enter the guest once and describe the exit in @exit.
  *
- * Marks the vCPU as in the guest, which lvmm_vm_flush_tlbs() reads: after
- * this, a flush request always comes with an IPI that forces an exit.
+ * With interrupts off, the vCPU is marked IN_GUEST before the last look at
+ * its requests (request.h): a requester either sees IN_GUEST and sends an
+ * IPI, which this CPU takes as an exit, or is seen here. A pending signal,
+ * reschedule or APIC event sends the loop around instead.
  *
- * Return: 0 to enter; -EAGAIN to go back to the loop first.
+ * Return: 0 with @exit filled in, or -EAGAIN to go around the loop first.
  */
-int lvmm_vcpu_prepare_entry(struct lvmm_vcpu *vcpu, bool *flush_tlb)
+static int enter_guest(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 {
-	lockdep_assert_irqs_disabled();
+	bool flush, entered;
+
+	local_irq_disable();
 	vcpu->cpu = smp_processor_id();
-	/*
-	 * Pairs with the barrier in lvmm_vm_flush_tlbs(): either it sees
-	 * IN_GUEST and kicks us, or we see its request below.
-	 */
+	/* Pairs with smp_mb__after_atomic() in lvmm_vcpu_request() (request.c). */
 	smp_store_mb(vcpu->mode, LVMM_IN_GUEST);
-	/* An APIC event after lvmm_lapic_inject() looked: look again. */
 	if (need_resched() || signal_pending(current) ||
 	    test_bit(LVMM_REQ_EVENT, &vcpu->requests)) {
 		WRITE_ONCE(vcpu->mode, LVMM_OUTSIDE_GUEST);
+		local_irq_enable();
 		return -EAGAIN;
 	}
 	/*
@@ -54,25 +53,84 @@ int lvmm_vcpu_prepare_entry(struct lvmm_vcpu *vcpu, bool *flush_tlb)
 	 */
 	if (test_thread_flag(TIF_NEED_FPU_LOAD))
 		switch_fpu_return();
-	*flush_tlb = test_and_clear_bit(LVMM_REQ_TLB_FLUSH, &vcpu->requests);
+	flush = test_and_clear_bit(LVMM_REQ_TLB_FLUSH, &vcpu->requests);
 	vcpu->stats.entries++;
 	trace_lvmm_entry(vcpu->vm->id, vcpu->id, vcpu->rip);
+
+	entered = lvmm_arch->vcpu_enter(vcpu, flush);
+
+	WRITE_ONCE(vcpu->mode, LVMM_OUTSIDE_GUEST);
+	local_irq_enable();
+	if (!entered && flush)
+		set_bit(LVMM_REQ_TLB_FLUSH, &vcpu->requests);
+	lvmm_arch->vcpu_exit(vcpu, exit);
 	return 0;
 }
 
-void lvmm_vcpu_finish_entry(struct lvmm_vcpu *vcpu)
+/*
+ * Get the vCPU ready for an entry: wait while it may not run (HLT, or an AP
+ * before INIT and SIPI), take what the APIC has for it, rewrite kvmclock.
+ */
+static void prepare_entry(struct lvmm_vcpu *vcpu)
 {
-	WRITE_ONCE(vcpu->mode, LVMM_OUTSIDE_GUEST);
+	if (vcpu->lapic) {
+		clear_bit(LVMM_REQ_EVENT, &vcpu->requests);
+		lvmm_lapic_inject(vcpu);
+	} else {
+		/*
+		 * Only a VMM that injects (KVM_INTERRUPT) asks for a window;
+		 * with the in-kernel APIC, KVM ignores the request, and so
+		 * do we.
+		 */
+		vcpu->irq_window = READ_ONCE(vcpu->run->request_interrupt_window);
+	}
+	if (test_and_clear_bit(LVMM_REQ_CLOCK_UPDATE, &vcpu->requests))
+		lvmm_pvclock_update(vcpu);
+}
+
+/**
+ * lvmm_return_needed - back to userspace now?
+ * @vcpu: the vCPU, after an exit was handled
+ * @ret:  the handler's verdict (1: enter again, 0: the VMM has an exit to
+ *        look at, <0: an error for KVM_RUN); updated with the reason for
+ *        leaving
+ *
+ * The one place that decides it, in the manner of NetBSD NVMM's
+ * nvmm_return_needed(). A pending signal ends KVM_RUN with
+ * KVM_EXIT_INTR within one host timer tick even if the guest spins;
+ * without the in-kernel APIC, the interrupt window the VMM asked for is
+ * reported as soon as it is open.
+ */
+static bool lvmm_return_needed(struct lvmm_vcpu *vcpu, int *ret)
+{
+	struct kvm_run *run = vcpu->run;
+
+	if (*ret <= 0)
+		return true;
+	if (signal_pending(current)) {
+		run->exit_reason = KVM_EXIT_INTR;
+		*ret = -EINTR;
+		return true;
+	}
+	if (!vcpu->lapic && vcpu->irq_window && !vcpu->irq_pending &&
+	    lvmm_arch->interrupt_allowed(vcpu)) {
+		run->exit_reason = KVM_EXIT_IRQ_WINDOW_OPEN;
+		*ret = 0;
+		return true;
+	}
+	return false;
 }
 
 int lvmm_vcpu_run(struct lvmm_vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
-	struct lvmm_exit exit;
+	struct lvmm_exit *exit = &vcpu->exit;
 	int ret;
 
 	run->flags = 0;
 	vcpu->ran = true;
+	/* The VMM may have changed the state since the last exit. */
+	lvmm_arch->get_state(vcpu, &exit->state);
 	ret = lvmm_complete_userspace_exit(vcpu);
 	if (ret < 0)
 		return ret;
@@ -85,53 +143,23 @@ int lvmm_vcpu_run(struct lvmm_vcpu *vcpu)
 		return -EINTR;
 
 	fpu_swap_kvm_fpstate(&vcpu->fpu, true);
-	for (;;) {
-		if (signal_pending(current)) {
-			run->exit_reason = KVM_EXIT_INTR;
-			ret = -EINTR;
-			break;
-		}
+	ret = 1;
+	do {
 		cond_resched();
-		if (vcpu->lapic) {
-			/* HLT, or an AP before INIT and SIPI (mp_state.c). */
-			if (lvmm_vcpu_wait(vcpu))
-				continue;	/* the signal ends the loop */
-			clear_bit(LVMM_REQ_EVENT, &vcpu->requests);
-			lvmm_lapic_inject(vcpu);
-		} else {
-			/*
-			 * Only a VMM that injects (KVM_INTERRUPT) asks for a
-			 * window; with the in-kernel APIC, KVM ignores the
-			 * request, and so do we.
-			 */
-			vcpu->irq_window = READ_ONCE(run->request_interrupt_window);
-		}
-
-		if (test_and_clear_bit(LVMM_REQ_CLOCK_UPDATE, &vcpu->requests))
-			lvmm_pvclock_update(vcpu);
-
-		ret = lvmm_arch->vcpu_enter(vcpu, &exit);
-		if (ret == -EAGAIN)
+		/* The wait ends early for a signal, which ends the loop. */
+		if (vcpu->lapic && lvmm_vcpu_wait(vcpu))
 			continue;
-		if (ret)
-			break;
-		vcpu->stats.exits[exit.reason]++;
+		prepare_entry(vcpu);
+		if (enter_guest(vcpu, exit))
+			continue;
+		vcpu->stats.exits[exit->reason]++;
 		atomic64_inc(&lvmm_stats.exits);
-		trace_lvmm_exit(vcpu->vm->id, vcpu->id, exit.hw_code,
-				vcpu->rip, exit.info1, exit.info2);
-
-		ret = lvmm_handle_exit(vcpu, &exit);
-		if (ret <= 0)
-			break;
-		/* The window the VMM asked for is open: tell it. */
-		if (!vcpu->lapic && vcpu->irq_window && !vcpu->irq_pending &&
-		    lvmm_arch->interrupt_allowed(vcpu)) {
-			run->exit_reason = KVM_EXIT_IRQ_WINDOW_OPEN;
-			ret = 0;
-			break;
-		}
-	}
+		trace_lvmm_exit(vcpu->vm->id, vcpu->id, exit->hw_code,
+				vcpu->rip, exit->info1, exit->info2);
+		ret = lvmm_handle_exit(vcpu, exit);
+	} while (!lvmm_return_needed(vcpu, &ret));
 	fpu_swap_kvm_fpstate(&vcpu->fpu, false);
+
 	if (!ret)
 		vcpu->stats.userspace_exits++;
 	run->if_flag = !!(vcpu->rflags & X86_EFLAGS_IF);

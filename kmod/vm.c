@@ -65,50 +65,6 @@ void lvmm_vm_put(struct lvmm_vm *vm)
 	kref_put(&vm->ref, lvmm_vm_free);
 }
 
-static void lvmm_kick_noop(void *info)
-{
-}
-
-/*
- * After a mapping was removed from the nested page table: every vCPU must
- * flush its TLB before it enters again, and those in the guest right now
- * must leave it. The IPI handler runs only once the target has exited (it
- * runs the guest with interrupts off), so on return no vCPU can still use
- * the old translation.
- */
-void lvmm_vm_flush_tlbs(struct lvmm_vm *vm)
-{
-	cpumask_var_t cpus;
-	int i, me;
-
-	if (!zalloc_cpumask_var(&cpus, GFP_KERNEL)) {
-		/* No mask: kick everybody. */
-		for (i = 0; i < lvmm_max_vcpus; i++)
-			if (vm->vcpus[i])
-				set_bit(LVMM_REQ_TLB_FLUSH, &vm->vcpus[i]->requests);
-		/* The requests are visible before the IPIs are sent. */
-		smp_mb__after_atomic();
-		on_each_cpu(lvmm_kick_noop, NULL, 1);
-		return;
-	}
-	for (i = 0; i < lvmm_max_vcpus; i++) {
-		struct lvmm_vcpu *vcpu = READ_ONCE(vm->vcpus[i]);
-
-		if (!vcpu)
-			continue;
-		set_bit(LVMM_REQ_TLB_FLUSH, &vcpu->requests);
-		/* Pairs with smp_store_mb() in lvmm_vcpu_prepare_entry(). */
-		smp_mb__after_atomic();
-		if (READ_ONCE(vcpu->mode) == LVMM_IN_GUEST)
-			cpumask_set_cpu(READ_ONCE(vcpu->cpu), cpus);
-	}
-	me = get_cpu();
-	cpumask_clear_cpu(me, cpus);
-	smp_call_function_many(cpus, lvmm_kick_noop, NULL, true);
-	put_cpu();
-	free_cpumask_var(cpus);
-}
-
 /* KVM_GET_TSC_KHZ: the guest's TSC runs at the host's rate, unscaled. */
 int lvmm_guest_tsc_khz(void)
 {

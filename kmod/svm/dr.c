@@ -14,79 +14,27 @@
 /* DR6 bits that read 1 when nothing happened (RTM, bit 16, is active low). */
 #define DR6_ACTIVE_LOW	0xffff0ff0ULL
 
-/* Decode "MOV reg, DRn" / "MOV DRn, reg" at RIP: the GPR and the length. */
-static int decode_mov_dr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit,
-			 int *gpr, u8 *len)
-{
-	struct lvmm_cpu_state st;
-	u8 insn[15];
-	int got, n, rex = 0;
-
-	if (svm_caps.decode_assists && (exit->info1 & BIT_ULL(63))) {
-		*gpr = exit->info1 & 15;
-		*len = 0;
-		return 0;
-	}
-	/* The number of bytes read: fewer where an unmapped page follows. */
-	got = lvmm_fetch_insn(vcpu, insn, sizeof(insn));
-	if (got < 0)
-		return got;
-	svm_get_state(vcpu, &st);
-	n = lvmm_skip_prefixes(insn, got, st.mode);
-	if (n < 0 || n + 3 > got)
-		return -EINVAL;
-	if (n > 0 && st.mode == LVMM_MODE_LONG64 && (insn[n - 1] & 0xf0) == 0x40)
-		rex = insn[n - 1];
-	if (insn[n] != 0x0f || (insn[n + 1] != 0x21 && insn[n + 1] != 0x23))
-		return -EINVAL;
-	*gpr = (insn[n + 2] & 7) | ((rex & 1) << 3);
-	*len = n + 3;
-	return 0;
-}
-
-void svm_emulate_dr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
+/* The guest's DR0-DR3, DR6 or DR7 (the core maps DR4/DR5 to 6/7). */
+u64 svm_get_dr(struct lvmm_vcpu *vcpu, int dr)
 {
 	struct svm_vcpu *sv = to_svm(vcpu);
-	bool write = exit->hw_code >= SVM_EXIT_WRITE_DR0;
-	int dr = (exit->hw_code - SVM_EXIT_READ_DR0) & 7;
-	u8 len;
-	int gpr;
 
-	exit->reason = LVMM_EXIT_NONE;
-	if (sv->vmcb->save.cpl) {
-		svm_queue_exception(vcpu, X86_TRAP_GP, true, 0);
-		return;
-	}
-	if (decode_mov_dr(vcpu, exit, &gpr, &len)) {
-		exit->reason = LVMM_EXIT_UNKNOWN;
-		return;
-	}
-	if (dr == 4 || dr == 5) {
-		if (sv->vmcb->save.cr4 & X86_CR4_DE) {
-			svm_queue_exception(vcpu, X86_TRAP_UD, false, 0);
-			return;
-		}
-		dr += 2;
-	}
+	if (dr < 4)
+		return sv->dr[dr];
+	return dr == 6 ? sv->dr6 : sv->dr7;
+}
 
-	if (write) {
-		u64 val = vcpu->gpr[gpr];
+/* Reserved bits take the values they read as on hardware. */
+void svm_set_dr(struct lvmm_vcpu *vcpu, int dr, u64 val)
+{
+	struct svm_vcpu *sv = to_svm(vcpu);
 
-		if (dr < 4)
-			sv->dr[dr] = val;
-		else if (dr == 6)
-			sv->dr6 = (val & 0xffffefff) | 0xffff0ff0;
-		else
-			sv->dr7 = (val & 0xffffffff) | 0x400;
-	} else {
-		if (dr < 4)
-			vcpu->gpr[gpr] = sv->dr[dr];
-		else if (dr == 6)
-			vcpu->gpr[gpr] = sv->dr6;
-		else
-			vcpu->gpr[gpr] = sv->dr7;
-	}
-	lvmm_set_rip(vcpu, exit->next_rip ? exit->next_rip : vcpu->rip + len);
+	if (dr < 4)
+		sv->dr[dr] = val;
+	else if (dr == 6)
+		sv->dr6 = (val & 0xffffefff) | 0xffff0ff0;
+	else
+		sv->dr7 = (val & 0xffffffff) | 0x400;
 }
 
 /**

@@ -2,7 +2,7 @@
 /*
  * #VMEXIT dispatch: turn a VMCB exit code into a struct lvmm_exit for the
  * core, or handle it right here when it is SVM business (the guest's own
- * use of SVM instructions, reflected exceptions, debug registers).
+ * use of SVM instructions, reflected exceptions).
  *
  * One table, read top to bottom: exit code -> handler.
  */
@@ -119,6 +119,17 @@ static void exit_ud_fault(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	exit_as(exit, LVMM_EXIT_UD);
 }
 
+/* MOV to or from DR0-DR7: decoded and checked by the core (exits.c). */
+static void exit_dr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
+{
+	exit_as(exit, LVMM_EXIT_DR);
+	exit->dr.write = exit->hw_code >= SVM_EXIT_WRITE_DR0;
+	exit->dr.num = (exit->hw_code - SVM_EXIT_READ_DR0) & 7;
+	/* With decode assists, EXITINFO1 names the GPR (bit 63: valid). */
+	exit->dr.gpr = svm_caps.decode_assists && (exit->info1 & BIT_ULL(63)) ?
+		       exit->info1 & 15 : -1;
+}
+
 static void exit_fail_entry(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 {
 	exit_as(exit, LVMM_EXIT_FAIL_ENTRY);
@@ -197,7 +208,32 @@ VISIBLE_IF_KUNIT void svm_requeue_event(struct lvmm_vcpu *vcpu)
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_requeue_event);
 
-void svm_decode_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
+/*
+ * No VMRUN happened (svm_vcpu_enter() returned false): say why. A triple
+ * fault found while queueing an exception is the guest's shutdown.
+ */
+static void exit_not_entered(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
+{
+	struct svm_vcpu *sv = to_svm(vcpu);
+
+	exit_as(exit, sv->not_entered);
+	if (sv->not_entered == LVMM_EXIT_SHUTDOWN) {
+		exit->hw_code = SVM_EXIT_SHUTDOWN;
+		svm_exit_ring_dump(vcpu, "triple fault");
+	}
+	svm_get_state(vcpu, &exit->state);
+	sv->not_entered = LVMM_EXIT_NONE;
+}
+
+/**
+ * svm_vcpu_exit - describe the exit of the last svm_vcpu_enter()
+ * @vcpu: the vCPU, interrupts on
+ * @exit: filled in, with the control state the core emulates from
+ *
+ * Handles here what is SVM's own business (the exit table above); the
+ * rest goes to the core as a reason with its decoded information.
+ */
+void svm_vcpu_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 {
 	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
 	struct vmcb_control_area *c = &vmcb->control;
@@ -205,6 +241,11 @@ void svm_decode_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	svm_exit_fn fn = NULL;
 
 	memset(exit, 0, sizeof(*exit));
+	if (to_svm(vcpu)->not_entered) {
+		exit_not_entered(vcpu, exit);
+		return;
+	}
+	svm_get_state(vcpu, &exit->state);
 	exit->hw_code = code;
 	exit->info1 = c->exit_info_1;
 	exit->info2 = c->exit_info_2;
@@ -232,7 +273,7 @@ void svm_decode_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 		return;
 	}
 	if (code >= SVM_EXIT_READ_DR0 && code <= SVM_EXIT_WRITE_DR0 + 7) {
-		svm_emulate_dr(vcpu, exit);
+		exit_dr(vcpu, exit);
 		return;
 	}
 	if (code < ARRAY_SIZE(svm_exit_handlers))

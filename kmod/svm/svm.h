@@ -8,6 +8,7 @@
 #include <linux/percpu.h>
 #include <asm/svm.h>
 
+#include "../arch.h"
 #include "features.h"
 
 struct lvmm_vcpu;
@@ -118,6 +119,9 @@ struct svm_exit_record {
  * @dr6:             guest DR6
  * @dr7:             guest DR7, never loaded into the VMCB
  * @shutdown:        an exception arrived on top of #DF: triple fault
+ * @not_entered:     why the last svm_vcpu_enter() did not VMRUN
+ *                   (LVMM_EXIT_BUSY, LVMM_EXIT_SHUTDOWN), else
+ *                   LVMM_EXIT_NONE
  * @dirty:           VMCB areas (enum svm_clean_area) changed since the last
  *                   VMRUN; all of them after a move to another CPU
  * @last_cpu:        the CPU of the last VMRUN, -1 before the first
@@ -143,6 +147,7 @@ struct svm_vcpu {
 	u64 dr6;
 	u64 dr7;
 	bool shutdown;
+	enum lvmm_exit_reason not_entered;
 	u32 dirty;
 	int last_cpu;
 	u64 spec_ctrl;
@@ -224,12 +229,12 @@ int svm_set_spec_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data);
 void svm_spec_ctrl_enter(struct svm_vcpu *sv);
 void svm_spec_ctrl_exit(struct svm_vcpu *sv);
 
-/* run.c */
-int svm_vcpu_enter(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
+/* vmrun.c */
+bool svm_vcpu_enter(struct lvmm_vcpu *vcpu, bool flush_tlb);
 u32 svm_vmcb_clean_bits(bool supported, u32 dirty, int last_cpu, int cpu);
 
 /* exit.c */
-void svm_decode_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
+void svm_vcpu_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
 #if IS_ENABLED(CONFIG_KUNIT)
 void svm_requeue_event(struct lvmm_vcpu *vcpu);
 #endif
@@ -247,7 +252,8 @@ void svm_exit_ring_record(struct svm_vcpu *sv);
 void svm_exit_ring_dump(struct lvmm_vcpu *vcpu, const char *why);
 
 /* dr.c */
-void svm_emulate_dr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
+u64 svm_get_dr(struct lvmm_vcpu *vcpu, int dr);
+void svm_set_dr(struct lvmm_vcpu *vcpu, int dr, u64 val);
 void svm_take_db_causes(struct svm_vcpu *sv);
 
 /* vmenter.S */

@@ -132,25 +132,59 @@ static void decode_rejects(struct kunit *test)
 				    "%s", bad[i].name);
 }
 
+/* Prefix bytes before the opcode, or -EINVAL if none follows them. */
+static int prefix_len(const u8 *bytes, unsigned int avail, int mode)
+{
+	struct lvmm_prefixes p;
+
+	return lvmm_decode_prefixes(bytes, avail, mode, &p) ?: p.len;
+}
+
 static void prefixes(struct kunit *test)
 {
 	static const u8 rep_cpuid[] = { 0xf3, 0x0f, 0xa2 };
 	static const u8 many[] = { 0x66, 0x67, 0x2e, 0xf0, 0x0f, 0xa2 };
 	static const u8 rex_rdmsr[] = { 0x40, 0x0f, 0x32 };
 	static const u8 all_prefix[] = { 0x66, 0x66 };
+	static const u8 es_gs_outsb[] = { 0x26, 0x65, 0x6e };
+	struct lvmm_prefixes p;
 
-	KUNIT_EXPECT_EQ(test, 1, lvmm_skip_prefixes(rep_cpuid, 3, L64));
-	KUNIT_EXPECT_EQ(test, 4, lvmm_skip_prefixes(many, 6, P32));
-	KUNIT_EXPECT_EQ(test, 1, lvmm_skip_prefixes(rex_rdmsr, 3, L64));
+	KUNIT_EXPECT_EQ(test, 1, prefix_len(rep_cpuid, 3, L64));
+	KUNIT_EXPECT_EQ(test, 4, prefix_len(many, 6, P32));
+	KUNIT_EXPECT_EQ(test, 1, prefix_len(rex_rdmsr, 3, L64));
 	/* 0x40 is INC EAX outside long mode, not a prefix. */
-	KUNIT_EXPECT_EQ(test, 0, lvmm_skip_prefixes(rex_rdmsr, 3, P32));
-	KUNIT_EXPECT_EQ(test, -EINVAL, lvmm_skip_prefixes(all_prefix, 2, L64));
+	KUNIT_EXPECT_EQ(test, 0, prefix_len(rex_rdmsr, 3, P32));
+	KUNIT_EXPECT_EQ(test, -EINVAL, prefix_len(all_prefix, 2, L64));
+
+	KUNIT_ASSERT_EQ(test, 0, lvmm_decode_prefixes(many, 6, P32, &p));
+	KUNIT_EXPECT_TRUE(test, p.opsize);
+	KUNIT_EXPECT_TRUE(test, p.adsize);
+	KUNIT_EXPECT_EQ(test, LVMM_CS, p.seg);
+	KUNIT_EXPECT_EQ(test, 0, p.rex);
+	/* The last segment override wins. */
+	KUNIT_ASSERT_EQ(test, 0, lvmm_decode_prefixes(es_gs_outsb, 3, P32, &p));
+	KUNIT_EXPECT_EQ(test, LVMM_GS, p.seg);
+	KUNIT_ASSERT_EQ(test, 0, lvmm_decode_prefixes(rex_rdmsr, 3, L64, &p));
+	KUNIT_EXPECT_EQ(test, 0x40, p.rex);
+	KUNIT_ASSERT_EQ(test, 0, lvmm_decode_prefixes(rep_cpuid, 3, P32, &p));
+	KUNIT_EXPECT_EQ(test, -1, p.seg);
+}
+
+static void address_size(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, 8, lvmm_addr_size(L64, false));
+	KUNIT_EXPECT_EQ(test, 4, lvmm_addr_size(L64, true));
+	KUNIT_EXPECT_EQ(test, 4, lvmm_addr_size(P32, false));
+	KUNIT_EXPECT_EQ(test, 2, lvmm_addr_size(P32, true));
+	KUNIT_EXPECT_EQ(test, 2, lvmm_addr_size(LVMM_MODE_REAL, false));
+	KUNIT_EXPECT_EQ(test, 4, lvmm_addr_size(LVMM_MODE_PROT16, true));
 }
 
 static struct kunit_case insn_cases[] = {
 	KUNIT_CASE(decode_forms),
 	KUNIT_CASE(decode_rejects),
 	KUNIT_CASE(prefixes),
+	KUNIT_CASE(address_size),
 	{}
 };
 

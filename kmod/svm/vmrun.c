@@ -140,55 +140,41 @@ static void svm_load_host_xcr0(struct lvmm_vcpu *vcpu)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, lvmm_host_xcr0);
 }
 
-/*
- * Leave without entering, reporting @reason: the vCPU is out of the guest,
- * interrupts go back on, and a TLB flush taken for this entry is still owed.
+/**
+ * svm_vcpu_enter - one VMRUN
+ * @vcpu:      the vCPU; interrupts off, marked in the guest by the run loop
+ * @flush_tlb: its TLB entries must go first
+ *
+ * Return: true after a VMRUN; false if none happened, with the reason in
+ * svm_vcpu->not_entered for svm_vcpu_exit() to report.
  */
-static int svm_abort_entry(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit,
-			   enum lvmm_exit_reason reason, u32 hw_code, bool flush)
-{
-	lvmm_vcpu_finish_entry(vcpu);
-	local_irq_enable();
-	memset(exit, 0, sizeof(*exit));
-	exit->reason = reason;
-	exit->hw_code = hw_code;
-	if (flush)
-		set_bit(LVMM_REQ_TLB_FLUSH, &vcpu->requests);
-	return 0;
-}
-
-int svm_vcpu_enter(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
+bool svm_vcpu_enter(struct lvmm_vcpu *vcpu, bool flush_tlb)
 {
 	struct svm_vcpu *sv = to_svm(vcpu);
 	struct vmcb *vmcb = sv->vmcb;
 	struct svm_cpu *sc;
-	bool flush;
 	u64 efer, t0;
-	int cpu, ret;
+	int cpu;
 
-	local_irq_disable();
-	ret = lvmm_vcpu_prepare_entry(vcpu, &flush);
-	if (ret) {
-		local_irq_enable();
-		return ret;
-	}
-
+	lockdep_assert_irqs_disabled();
+	sv->not_entered = LVMM_EXIT_NONE;
 	rdmsrl(MSR_EFER, efer);
-	if (efer & EFER_SVME)
-		return svm_abort_entry(vcpu, exit, LVMM_EXIT_BUSY, 0, flush);
+	if (efer & EFER_SVME) {
+		sv->not_entered = LVMM_EXIT_BUSY;
+		return false;
+	}
 	if (sv->shutdown) {
 		/* A fault on top of #DF, found while queueing it. */
 		sv->shutdown = false;
 		sv->requeued = 0;
-		svm_exit_ring_dump(vcpu, "triple fault");
-		return svm_abort_entry(vcpu, exit, LVMM_EXIT_SHUTDOWN,
-				       SVM_EXIT_SHUTDOWN, flush);
+		sv->not_entered = LVMM_EXIT_SHUTDOWN;
+		return false;
 	}
 
 	cpu = smp_processor_id();
 	sc = this_cpu_ptr(&svm_cpu);
 	svm_claim_cpu(sc, efer);
-	svm_assign_asid(sv, sc, cpu, flush);
+	svm_assign_asid(sv, sc, cpu, flush_tlb);
 	svm_prepare_events(vcpu);
 
 	vmcb->save.rax = vcpu->gpr[RAX];
@@ -224,9 +210,5 @@ int svm_vcpu_enter(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	vcpu->rip = vmcb->save.rip;
 	vcpu->rflags = vmcb->save.rflags;
 	vmcb->control.event_inj = 0;
-	lvmm_vcpu_finish_entry(vcpu);
-	local_irq_enable();
-
-	svm_decode_exit(vcpu, exit);
-	return 0;
+	return true;
 }
