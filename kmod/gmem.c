@@ -14,7 +14,8 @@
  * A shared entry (gmem.h) is mapped read-only everywhere. The first write,
  * by the guest (nested page fault), by the VMM (a write fault on its
  * mapping) or by lvmm itself (emulation), breaks the sharing: the offset
- * gets a private copy and every old mapping of it is removed first.
+ * gets a private copy and every old mapping of it is removed first
+ * (share/cow.c; the removal is gmem_invalidate.c).
  */
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
@@ -29,11 +30,6 @@
 #include "lvmm.h"
 #include "gmem.h"
 #include "share/share.h"
-#include "trace.h"
-
-/* NORETRY: past the memory cgroup's limit, -ENOMEM instead of an OOM kill. */
-#define LVMM_GFP_PAGE	(GFP_HIGHUSER | __GFP_ACCOUNT | __GFP_NORETRY | \
-			 __GFP_NOWARN)
 
 static const struct file_operations lvmm_gmem_fops;
 
@@ -69,103 +65,6 @@ void lvmm_gmem_free(struct lvmm_gmem *gmem)
 }
 EXPORT_SYMBOL_IF_KUNIT(lvmm_gmem_free);
 
-struct lvmm_gmem *lvmm_gmem_of(struct file *file)
-{
-	return file->private_data;
-}
-
-/*
- * Remove every mapping of @index, in the VMM and in every VM, so that the
- * next access faults and sees the entry as it is then. The caller holds
- * the lock of the entry's page until it has changed the entry: the VMM's
- * fault path installs its PTE under that lock, after checking the entry
- * (lvmm_gmem_fault()), so it either finishes before this zap or sees the
- * new entry.
- */
-/* The VMM's mappings of @index only. */
-static void lvmm_gmem_zap_vmm(struct lvmm_gmem *gmem, pgoff_t index)
-{
-	if (gmem->mapping)
-		unmap_mapping_range(gmem->mapping, (loff_t)index << PAGE_SHIFT,
-				    PAGE_SIZE, 1);
-}
-
-void lvmm_gmem_invalidate(struct lvmm_gmem *gmem, pgoff_t index)
-{
-	struct lvmm_slot *slot;
-
-	lockdep_assert_held(&gmem->lock);
-	lvmm_gmem_zap_vmm(gmem, index);
-	list_for_each_entry(slot, &gmem->bindings, gmem_link) {
-		struct lvmm_vm *vm = slot->vm;
-		u64 removed;
-
-		if (!lvmm_slot_has_index(slot, index))
-			continue;
-		mutex_lock(&vm->mmu_lock);
-		removed = lvmm_arch->unmap_gfns(vm, lvmm_slot_gfn(slot, index), 1);
-		mutex_unlock(&vm->mmu_lock);
-		if (removed)
-			lvmm_vm_flush_tlbs(vm);
-	}
-}
-
-/* The VM that maps @index, for per-VM counters; NULL if none does. */
-static struct lvmm_vm *lvmm_gmem_vm(struct lvmm_gmem *gmem, pgoff_t index)
-{
-	struct lvmm_slot *slot;
-
-	list_for_each_entry(slot, &gmem->bindings, gmem_link)
-		if (lvmm_slot_has_index(slot, index))
-			return slot->vm;
-	return NULL;
-}
-
-/*
- * Give @index a private copy of its shared page, because somebody writes
- * it (@cow) or because sharing is being undone. Copy first, then unmap the
- * shared page, then swap the entry: a failed allocation leaves everything
- * as it was.
- */
-int lvmm_gmem_unshare(struct lvmm_gmem *gmem, pgoff_t index, bool cow)
-{
-	void *entry = xa_load(&gmem->pages, index);
-	struct lvmm_stable *st;
-	struct lvmm_vm *vm;
-	struct page *copy;
-	void *old;
-
-	lockdep_assert_held(&gmem->lock);
-	if (!entry || !lvmm_entry_shared(entry))
-		return 0;
-	st = lvmm_entry_stable(entry);
-	copy = alloc_page(LVMM_GFP_PAGE);
-	if (!copy)
-		return -ENOMEM;
-	copy_highpage(copy, st->page);
-
-	lock_page(st->page);
-	lvmm_gmem_invalidate(gmem, index);
-	old = xa_store(&gmem->pages, index, copy, LVMM_GFP_GUEST);
-	unlock_page(st->page);
-	if (xa_is_err(old)) {
-		__free_page(copy);
-		return xa_err(old);
-	}
-	lvmm_stable_entry_del(st);
-	if (cow) {
-		atomic_long_inc(&lvmm_share_stats.cow_breaks);
-		vm = lvmm_gmem_vm(gmem, index);
-		if (vm)
-			atomic64_inc(&vm->stats.cow_breaks);
-		trace_lvmm_share_cow(vm ? vm->id : U32_MAX, index,
-				     st == lvmm_zero_stable);
-	}
-	lvmm_stable_put(st);
-	return 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(lvmm_gmem_unshare);
-
 /**
  * lvmm_gmem_page - the page behind a file offset, allocated on first touch
  * @gmem:   the file's memory; the caller holds gmem->lock
@@ -188,7 +87,7 @@ int lvmm_gmem_page(struct lvmm_gmem *gmem, pgoff_t index, bool write,
 		return -EINVAL;
 	entry = xa_load(&gmem->pages, index);
 	if (entry && lvmm_entry_shared(entry) && write) {
-		ret = lvmm_gmem_unshare(gmem, index, true);
+		ret = lvmm_share_unshare(gmem, index, true);
 		if (ret)
 			return ret;
 		entry = xa_load(&gmem->pages, index);
@@ -290,7 +189,7 @@ static vm_fault_t lvmm_gmem_page_mkwrite(struct vm_fault *vmf)
 	entry = xa_load(&gmem->pages, vmf->pgoff);
 	if (entry && lvmm_entry_shared(entry) &&
 	    lvmm_entry_stable(entry)->page == vmf->page) {
-		if (lvmm_gmem_unshare(gmem, vmf->pgoff, true))
+		if (lvmm_share_unshare(gmem, vmf->pgoff, true))
 			ret = VM_FAULT_OOM;
 	} else {
 		lvmm_gmem_zap_vmm(gmem, vmf->pgoff);

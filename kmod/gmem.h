@@ -12,6 +12,8 @@
 #ifndef LVMM_GMEM_H
 #define LVMM_GMEM_H
 
+#include <linux/fs.h>
+#include <linux/gfp.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/xarray.h>
@@ -23,6 +25,10 @@ struct lvmm_vm;
 struct page;
 
 #define LVMM_ENTRY_SHARED	1	/* xa_pointer_tag() of a shared entry */
+
+/* NORETRY: past the memory cgroup's limit, -ENOMEM instead of an OOM kill. */
+#define LVMM_GFP_PAGE	(GFP_HIGHUSER | __GFP_ACCOUNT | __GFP_NORETRY | \
+			 __GFP_NOWARN)
 
 /**
  * struct lvmm_gmem - one module-owned memory file
@@ -51,13 +57,19 @@ static inline struct lvmm_stable *lvmm_entry_stable(void *entry)
 	return xa_untag_pointer(entry);
 }
 
-struct lvmm_gmem *lvmm_gmem_of(struct file *file);
+static inline struct lvmm_gmem *lvmm_gmem_of(struct file *file)
+{
+	return file->private_data;
+}
+
 struct lvmm_gmem *lvmm_gmem_alloc(pgoff_t npages);
 void lvmm_gmem_free(struct lvmm_gmem *gmem);
 int lvmm_gmem_page(struct lvmm_gmem *gmem, pgoff_t index, bool write,
 		   struct page **page, bool *shared);
+
+/* gmem_invalidate.c */
+void lvmm_gmem_zap_vmm(struct lvmm_gmem *gmem, pgoff_t index);
 void lvmm_gmem_invalidate(struct lvmm_gmem *gmem, pgoff_t index);
-int lvmm_gmem_unshare(struct lvmm_gmem *gmem, pgoff_t index, bool cow);
 void lvmm_gmem_bind(struct lvmm_gmem *gmem, struct lvmm_slot *slot);
 void lvmm_gmem_unbind(struct lvmm_gmem *gmem, struct lvmm_slot *slot);
 

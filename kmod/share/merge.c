@@ -5,7 +5,7 @@
  *   private --promote--> shared (a new stable page, the entry's own page)
  *   private --merge----> shared (an existing stable page; the private page
  *                                is freed at once)
- *   shared  --write----> private copy (gmem.c, lvmm_gmem_unshare())
+ *   shared  --write----> private copy (cow.c, lvmm_share_unshare())
  *   shared  --unmerge--> private copy
  *
  * Promotion and merging take the entry's gmem->lock, remove every mapping
@@ -164,7 +164,7 @@ int lvmm_share_merge(struct lvmm_vm *vm, u64 gfn, struct page *page,
 /*
  * Private copies for every shared entry in [@first, @last]. The lock is
  * taken per page so that a vCPU faulting meanwhile waits one copy at most;
- * lvmm_gmem_unshare() looks at the entry again under it.
+ * lvmm_share_unshare() looks at the entry again under it.
  */
 int lvmm_share_unmerge_range(struct lvmm_gmem *gmem, pgoff_t first,
 			     pgoff_t last)
@@ -177,7 +177,7 @@ int lvmm_share_unmerge_range(struct lvmm_gmem *gmem, pgoff_t first,
 		if (!lvmm_entry_shared(entry))
 			continue;
 		mutex_lock(&gmem->lock);
-		ret = lvmm_gmem_unshare(gmem, index, false);
+		ret = lvmm_share_unshare(gmem, index, false);
 		mutex_unlock(&gmem->lock);
 		if (ret)
 			break;

@@ -22,20 +22,6 @@
 #include "../gmem.h"
 #include "share.h"
 
-/* Members, hints, the scan cursor and knob changes; order in lvmm.h. */
-struct mutex lvmm_share_lock = __MUTEX_INITIALIZER(lvmm_share_lock);
-EXPORT_SYMBOL_IF_KUNIT(lvmm_share_lock);
-
-struct lvmm_share_knobs lvmm_share_knobs = {
-	.run = 1,
-	.pages_to_scan = 1000,
-	.sleep_millisecs = 20,
-};
-EXPORT_SYMBOL_IF_KUNIT(lvmm_share_knobs);
-
-struct lvmm_share_stats lvmm_share_stats;
-EXPORT_SYMBOL_IF_KUNIT(lvmm_share_stats);
-
 /* Under lvmm_share_lock: the members and where the scan is in them. */
 static LIST_HEAD(lvmm_share_members);
 static unsigned int lvmm_share_nr_members;

@@ -115,6 +115,9 @@ int lvmm_share_merge(struct lvmm_vm *vm, u64 gfn, struct page *page,
 int lvmm_share_unmerge_vm(struct lvmm_vm *vm);
 void lvmm_share_vm_counts(struct lvmm_vm *vm, unsigned long *shared,
 			  unsigned long *zero);
+/* cow.c */
+int lvmm_share_unshare(struct lvmm_gmem *gmem, pgoff_t index, bool cow);
+
 int lvmm_share_unmerge_range(struct lvmm_gmem *gmem, pgoff_t first,
 			     pgoff_t last);
 
