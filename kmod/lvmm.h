@@ -68,12 +68,13 @@ struct lvmm_lapic;
  */
 #define LVMM_GFP_GUEST	(GFP_KERNEL_ACCOUNT | __GFP_NORETRY | __GFP_NOWARN)
 
-/* Module parameters (main.c). */
+/* Module parameters (params.c). */
 extern unsigned int lvmm_max_vcpus;
 extern unsigned int lvmm_max_slots;
 extern unsigned int lvmm_max_vms;
+int lvmm_params_check(void);
 
-/* The backend chosen at module load; constant afterwards. */
+/* The backend chosen at module load; constant afterwards (arch.c). */
 extern const struct lvmm_arch_ops *lvmm_arch;
 
 /**

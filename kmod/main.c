@@ -12,20 +12,6 @@
 #include "lvmm.h"
 #include "share/share.h"
 
-const struct lvmm_arch_ops *lvmm_arch;
-
-unsigned int lvmm_max_vcpus = 64;
-module_param_named(max_vcpus, lvmm_max_vcpus, uint, 0444);
-MODULE_PARM_DESC(max_vcpus, "vCPUs per VM (default 64, at most 255)");
-
-unsigned int lvmm_max_slots = 64;
-module_param_named(max_slots, lvmm_max_slots, uint, 0444);
-MODULE_PARM_DESC(max_slots, "memory slots per VM (default 64, at most 512)");
-
-unsigned int lvmm_max_vms = 1024;
-module_param_named(max_vms, lvmm_max_vms, uint, 0444);
-MODULE_PARM_DESC(max_vms, "VMs at once, all processes together (default 1024)");
-
 /* struct kvm_run, then one page of port I/O data, as in KVM. */
 #define LVMM_VCPU_MMAP_SIZE	(2 * PAGE_SIZE)
 
@@ -82,13 +68,9 @@ static int __init lvmm_init(void)
 {
 	int ret;
 
-	if (!lvmm_max_vcpus || lvmm_max_vcpus > LVMM_MAX_VCPUS ||
-	    !lvmm_max_slots || lvmm_max_slots > LVMM_MAX_SLOTS ||
-	    !lvmm_max_vms) {
-		pr_err("cannot load: max_vcpus must be 1-%d, max_slots 1-%d, max_vms at least 1\n",
-		       LVMM_MAX_VCPUS, LVMM_MAX_SLOTS);
-		return -EINVAL;
-	}
+	ret = lvmm_params_check();
+	if (ret)
+		return ret;
 
 	ret = lvmm_svm_ops.probe();
 	if (ret)
