@@ -330,9 +330,10 @@ enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
 /* The KVM quirks lvmm has, which KVM_CAP_DISABLE_QUIRKS2 can turn off. */
 #define LVMM_QUIRKS	KVM_X86_QUIRK_FIX_HYPERCALL_INSN
 
-/* main.c */
+/* sysfs.c: /sys/kernel/lvmm/, under which share/sysfs.c adds sharing/ */
 int lvmm_sysfs_init(void);
 void lvmm_sysfs_exit(void);
+extern struct kobject *lvmm_kobj;
 
 /* vm.c */
 long lvmm_create_vm(unsigned long type);
@@ -474,8 +475,7 @@ int lvmm_vm_sysfs_add(struct lvmm_vm *vm);
 void lvmm_vm_sysfs_del(struct lvmm_vm *vm);
 int lvmm_vcpu_sysfs_add(struct lvmm_vcpu *vcpu);
 void lvmm_vcpu_sysfs_del(struct lvmm_vcpu *vcpu);
-int lvmm_stats_sysfs_init(void);
+int lvmm_stats_sysfs_init(struct kobject *parent);
 void lvmm_stats_sysfs_exit(void);
-extern struct kobject *lvmm_kobj;
 
 #endif /* LVMM_H */

@@ -90,9 +90,13 @@ static int __init lvmm_init(void)
 	if (ret)
 		goto err_cpuid;
 
+	ret = lvmm_stats_sysfs_init(lvmm_kobj);
+	if (ret)
+		goto err_stats;
+
 	ret = lvmm_share_init();
 	if (ret)
-		goto err_sysfs;
+		goto err_stats;
 
 	/* Last: once the node exists, userspace may call in. */
 	ret = misc_register(&lvmm_dev);
@@ -105,7 +109,8 @@ static int __init lvmm_init(void)
 
 err_share:
 	lvmm_share_exit();
-err_sysfs:
+err_stats:
+	lvmm_stats_sysfs_exit();
 	lvmm_sysfs_exit();
 err_cpuid:
 	lvmm_cpuid_exit();
@@ -118,6 +123,7 @@ static void __exit lvmm_exit(void)
 {
 	misc_deregister(&lvmm_dev);
 	lvmm_share_exit();
+	lvmm_stats_sysfs_exit();
 	lvmm_sysfs_exit();
 	lvmm_cpuid_exit();
 	lvmm_arch->exit();
