@@ -14,7 +14,6 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/cpufeature.h>
-#include <asm/fpu/xcr.h>
 #include <asm/kvm_para.h>
 #include <asm/msr-index.h>
 #include <asm/processor.h>
@@ -22,8 +21,6 @@
 
 #include "lvmm.h"
 
-u64 lvmm_host_xcr0;
-EXPORT_SYMBOL_IF_KUNIT(lvmm_host_xcr0);
 static struct kvm_cpuid_entry2 *default_cpuid;
 static int nr_default_cpuid;
 
@@ -197,9 +194,6 @@ int lvmm_cpuid_init(void)
 	unsigned int i, j;
 	u32 pv_features;
 
-	if (boot_cpu_has(X86_FEATURE_XSAVE))
-		lvmm_host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
-
 	default_cpuid = kcalloc(LVMM_MAX_CPUID, sizeof(*default_cpuid),
 				GFP_KERNEL);
 	if (!default_cpuid)
@@ -261,24 +255,6 @@ void lvmm_cpuid_exit(void)
 	default_cpuid = NULL;
 	nr_default_cpuid = 0;
 }
-
-/* XCR0 a guest may set: a subset of the host's, architecturally valid. */
-bool lvmm_xcr0_valid(u64 xcr0)
-{
-	if (!(xcr0 & XFEATURE_MASK_FP) || (xcr0 & ~lvmm_host_xcr0))
-		return false;
-	if ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE))
-		return false;
-	if (!(xcr0 & XFEATURE_MASK_BNDREGS) != !(xcr0 & XFEATURE_MASK_BNDCSR))
-		return false;
-	if (xcr0 & XFEATURE_MASK_AVX512) {
-		if ((xcr0 & XFEATURE_MASK_AVX512) != XFEATURE_MASK_AVX512 ||
-		    !(xcr0 & XFEATURE_MASK_YMM))
-			return false;
-	}
-	return true;
-}
-EXPORT_SYMBOL_IF_KUNIT(lvmm_xcr0_valid);
 
 void lvmm_vcpu_default_cpuid(struct lvmm_vcpu *vcpu)
 {

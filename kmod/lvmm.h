@@ -392,8 +392,6 @@ struct kvm_cpuid_entry2 *lvmm_cpuid_entry(struct lvmm_vcpu *vcpu, u32 f,
 /* sregs.c */
 u64 lvmm_cr4_allowed(struct lvmm_vcpu *vcpu);
 int lvmm_check_sregs(struct lvmm_vcpu *vcpu, const struct kvm_sregs *s);
-bool lvmm_xcr0_valid(u64 xcr0);
-extern u64 lvmm_host_xcr0;
 
 /* MTRR MSRs, by number (the kernel's names are CamelCase). */
 #define LVMM_MSR_MTRR_CAP		0x0fe
@@ -417,6 +415,8 @@ int lvmm_vcpu_msrs(struct lvmm_vcpu *vcpu, struct kvm_msrs __user *u,
 		   bool write);
 
 /* fpu.c */
+extern u64 lvmm_host_xcr0;
+bool lvmm_xcr0_valid(u64 xcr0);
 void lvmm_fpu_init(void);
 int lvmm_xsave_size(void);
 int lvmm_get_fpu(struct lvmm_vcpu *vcpu, struct kvm_fpu __user *u);

@@ -81,10 +81,11 @@ static int __init lvmm_init(void)
 	if (ret)
 		return ret;
 
+	/* First: the default CPUID table offers only the host's XCR0. */
+	lvmm_fpu_init();
 	ret = lvmm_cpuid_init();
 	if (ret)
 		goto err_arch;
-	lvmm_fpu_init();
 
 	ret = lvmm_sysfs_init();
 	if (ret)
