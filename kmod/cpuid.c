@@ -404,22 +404,3 @@ void lvmm_emulate_cpuid(struct lvmm_vcpu *vcpu)
 	vcpu->gpr[RCX] = ecx;
 	vcpu->gpr[RDX] = edx;
 }
-
-/*
- * KVM_GET/HAS_DEVICE_ATTR on /dev/lvmm: the one attribute, KVM's
- * KVM_X86_XCOMP_GUEST_SUPP, the XSAVE features a guest may enable.
- */
-int lvmm_dev_attr(struct kvm_device_attr __user *u, bool get)
-{
-	struct kvm_device_attr attr;
-
-	if (copy_from_user(&attr, u, sizeof(attr)))
-		return -EFAULT;
-	if (attr.group != KVM_X86_GRP_SYSTEM ||
-	    attr.attr != KVM_X86_XCOMP_GUEST_SUPP)
-		return -ENXIO;
-	if (get && put_user(lvmm_host_xcr0,
-			    (u64 __user *)(unsigned long)attr.addr))
-		return -EFAULT;
-	return 0;
-}

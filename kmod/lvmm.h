@@ -383,7 +383,6 @@ int lvmm_get_supported_cpuid(struct kvm_cpuid2 __user *ucpuid);
 void lvmm_vcpu_default_cpuid(struct lvmm_vcpu *vcpu);
 int lvmm_set_cpuid2(struct lvmm_vcpu *vcpu, struct kvm_cpuid2 __user *u);
 int lvmm_get_cpuid2(struct lvmm_vcpu *vcpu, struct kvm_cpuid2 __user *u);
-int lvmm_dev_attr(struct kvm_device_attr __user *u, bool get);
 void lvmm_emulate_cpuid(struct lvmm_vcpu *vcpu);
 void lvmm_filter_cpuid(struct kvm_cpuid_entry2 *e);
 struct kvm_cpuid_entry2 *lvmm_cpuid_entry(struct lvmm_vcpu *vcpu, u32 f,

@@ -8,12 +8,32 @@
 #include <linux/kvm.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/uaccess.h>
 
 #include "lvmm.h"
 #include "share/share.h"
 
 /* struct kvm_run, then one page of port I/O data, as in KVM. */
 #define LVMM_VCPU_MMAP_SIZE	(2 * PAGE_SIZE)
+
+/*
+ * KVM_GET/HAS_DEVICE_ATTR on /dev/lvmm: the one attribute, KVM's
+ * KVM_X86_XCOMP_GUEST_SUPP, the XSAVE features a guest may enable.
+ */
+static int lvmm_dev_attr(struct kvm_device_attr __user *u, bool get)
+{
+	struct kvm_device_attr attr;
+
+	if (copy_from_user(&attr, u, sizeof(attr)))
+		return -EFAULT;
+	if (attr.group != KVM_X86_GRP_SYSTEM ||
+	    attr.attr != KVM_X86_XCOMP_GUEST_SUPP)
+		return -ENXIO;
+	if (get && put_user(lvmm_host_xcr0,
+			    (u64 __user *)(unsigned long)attr.addr))
+		return -EFAULT;
+	return 0;
+}
 
 static long lvmm_dev_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
