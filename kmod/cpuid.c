@@ -187,12 +187,18 @@ static bool leaf_has_index(u32 function)
 	return function == 4 || function == 7 || function == 0xd;
 }
 
-int lvmm_cpuid_init(void)
+/**
+ * lvmm_cpuid_init - build the default table
+ * @pv_features: KVM_CPUID_FEATURES EAX to offer, kvmclock's
+ *               (lvmm_pvclock_cpuid_features()); 0: no KVM leaves at all
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int lvmm_cpuid_init(u32 pv_features)
 {
 	u32 max_basic = cpuid_eax(0), max_ext = cpuid_eax(0x80000000);
 	struct kvm_cpuid_entry2 *e;
 	unsigned int i, j;
-	u32 pv_features;
 
 	default_cpuid = kcalloc(LVMM_MAX_CPUID, sizeof(*default_cpuid),
 				GFP_KERNEL);
@@ -234,7 +240,6 @@ int lvmm_cpuid_init(void)
 	 * KVM's paravirtual interface one range up, as KVM puts its own
 	 * above Hyper-V's: only kvmclock (pvclock.c). Linux scans for it.
 	 */
-	pv_features = lvmm_pvclock_cpuid_features();
 	if (!pv_features)
 		return 0;
 	e = &default_cpuid[nr_default_cpuid++];

@@ -377,7 +377,7 @@ int lvmm_skip(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit,
 	      const u8 *opcode, unsigned int oplen);
 
 /* cpuid.c */
-int lvmm_cpuid_init(void);
+int lvmm_cpuid_init(u32 pv_features);
 void lvmm_cpuid_exit(void);
 int lvmm_get_supported_cpuid(struct kvm_cpuid2 __user *ucpuid);
 void lvmm_vcpu_default_cpuid(struct lvmm_vcpu *vcpu);

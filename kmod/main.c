@@ -101,9 +101,12 @@ static int __init lvmm_init(void)
 	if (ret)
 		return ret;
 
-	/* First: the default CPUID table offers only the host's XCR0. */
+	/*
+	 * The host's XCR0 first: the default CPUID table offers no more. The
+	 * table offers kvmclock where the host's TSC allows it.
+	 */
 	lvmm_fpu_init();
-	ret = lvmm_cpuid_init();
+	ret = lvmm_cpuid_init(lvmm_pvclock_cpuid_features());
 	if (ret)
 		goto err_arch;
 
