@@ -25,9 +25,9 @@
  *   ioapic->lock        (spinlock) the IOAPIC's pins and table (ioapic.c)
  *   lapic->lock         (raw spinlock, interrupts off) one local APIC's
  *                       registers and timer, and the INIT and SIPI other
- *                       vCPUs latched for it (lapic.h); also taken by the
- *                       APIC timer in hard interrupt context. Never two
- *                       APICs' locks at once.
+ *                       vCPUs latched for it (lapic_internal.h); also
+ *                       taken by the APIC timer in hard interrupt context.
+ *                       Never two APICs' locks at once.
  *
  * vm->clock.lock (seqlock) is a leaf: kvmclock's reference, written only by
  * KVM_SET_CLOCK with nothing else held (pvclock.c).
