@@ -14,7 +14,6 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/cpufeature.h>
-#include <asm/fpu/xcr.h>
 #include <asm/kvm_para.h>
 #include <asm/msr-index.h>
 #include <asm/processor.h>
@@ -22,8 +21,6 @@
 
 #include "lvmm.h"
 
-u64 lvmm_host_xcr0;
-EXPORT_SYMBOL_IF_KUNIT(lvmm_host_xcr0);
 static struct kvm_cpuid_entry2 *default_cpuid;
 static int nr_default_cpuid;
 
@@ -190,15 +187,18 @@ static bool leaf_has_index(u32 function)
 	return function == 4 || function == 7 || function == 0xd;
 }
 
-int lvmm_cpuid_init(void)
+/**
+ * lvmm_cpuid_init - build the default table
+ * @pv_features: KVM_CPUID_FEATURES EAX to offer, kvmclock's
+ *               (lvmm_pvclock_cpuid_features()); 0: no KVM leaves at all
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int lvmm_cpuid_init(u32 pv_features)
 {
 	u32 max_basic = cpuid_eax(0), max_ext = cpuid_eax(0x80000000);
 	struct kvm_cpuid_entry2 *e;
 	unsigned int i, j;
-	u32 pv_features;
-
-	if (boot_cpu_has(X86_FEATURE_XSAVE))
-		lvmm_host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
 
 	default_cpuid = kcalloc(LVMM_MAX_CPUID, sizeof(*default_cpuid),
 				GFP_KERNEL);
@@ -240,7 +240,6 @@ int lvmm_cpuid_init(void)
 	 * KVM's paravirtual interface one range up, as KVM puts its own
 	 * above Hyper-V's: only kvmclock (pvclock.c). Linux scans for it.
 	 */
-	pv_features = lvmm_pvclock_cpuid_features();
 	if (!pv_features)
 		return 0;
 	e = &default_cpuid[nr_default_cpuid++];
@@ -261,24 +260,6 @@ void lvmm_cpuid_exit(void)
 	default_cpuid = NULL;
 	nr_default_cpuid = 0;
 }
-
-/* XCR0 a guest may set: a subset of the host's, architecturally valid. */
-bool lvmm_xcr0_valid(u64 xcr0)
-{
-	if (!(xcr0 & XFEATURE_MASK_FP) || (xcr0 & ~lvmm_host_xcr0))
-		return false;
-	if ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE))
-		return false;
-	if (!(xcr0 & XFEATURE_MASK_BNDREGS) != !(xcr0 & XFEATURE_MASK_BNDCSR))
-		return false;
-	if (xcr0 & XFEATURE_MASK_AVX512) {
-		if ((xcr0 & XFEATURE_MASK_AVX512) != XFEATURE_MASK_AVX512 ||
-		    !(xcr0 & XFEATURE_MASK_YMM))
-			return false;
-	}
-	return true;
-}
-EXPORT_SYMBOL_IF_KUNIT(lvmm_xcr0_valid);
 
 void lvmm_vcpu_default_cpuid(struct lvmm_vcpu *vcpu)
 {
@@ -427,23 +408,4 @@ void lvmm_emulate_cpuid(struct lvmm_vcpu *vcpu)
 	vcpu->gpr[RBX] = ebx;
 	vcpu->gpr[RCX] = ecx;
 	vcpu->gpr[RDX] = edx;
-}
-
-/*
- * KVM_GET/HAS_DEVICE_ATTR on /dev/lvmm: the one attribute, KVM's
- * KVM_X86_XCOMP_GUEST_SUPP, the XSAVE features a guest may enable.
- */
-int lvmm_dev_attr(struct kvm_device_attr __user *u, bool get)
-{
-	struct kvm_device_attr attr;
-
-	if (copy_from_user(&attr, u, sizeof(attr)))
-		return -EFAULT;
-	if (attr.group != KVM_X86_GRP_SYSTEM ||
-	    attr.attr != KVM_X86_XCOMP_GUEST_SUPP)
-		return -ENXIO;
-	if (get && put_user(lvmm_host_xcr0,
-			    (u64 __user *)(unsigned long)attr.addr))
-		return -EFAULT;
-	return 0;
 }

@@ -4,8 +4,10 @@
  * KVM_GET/SET_XSAVE, KVM_GET_XSAVE2 and KVM_GET/SET_XCRS. The state itself
  * is the kernel's guest FPU state (struct fpu_guest), switched in and out
  * around KVM_RUN; these ioctls run under vcpu->mutex, outside KVM_RUN, when
- * it is saved in memory.
+ * it is saved in memory. Also the rules for the XCR0 a guest may set, which
+ * XSETBV, KVM_SET_XCRS and the default CPUID table follow.
  */
+#include <kunit/visibility.h>
 #include <linux/kvm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -16,6 +18,10 @@
 
 #include "lvmm.h"
 
+/* The host's XCR0, the most a guest may enable; 0 without XSAVE. */
+u64 lvmm_host_xcr0;
+EXPORT_SYMBOL_IF_KUNIT(lvmm_host_xcr0);
+
 /* MXCSR bits this CPU implements, as FXSAVE reports them. */
 static u32 lvmm_mxcsr_mask;
 
@@ -23,12 +29,33 @@ void lvmm_fpu_init(void)
 {
 	struct fxregs_state fx __aligned(16) = {};
 
+	if (boot_cpu_has(X86_FEATURE_XSAVE))
+		lvmm_host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+
 	kernel_fpu_begin();
 	asm volatile("fxsaveq %0" : "=m" (fx));
 	kernel_fpu_end();
 	/* 0 means the default mask of CPUs without MXCSR_MASK. */
 	lvmm_mxcsr_mask = fx.mxcsr_mask ? fx.mxcsr_mask : 0xffbf;
 }
+
+/* XCR0 a guest may set: a subset of the host's, architecturally valid. */
+bool lvmm_xcr0_valid(u64 xcr0)
+{
+	if (!(xcr0 & XFEATURE_MASK_FP) || (xcr0 & ~lvmm_host_xcr0))
+		return false;
+	if ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE))
+		return false;
+	if (!(xcr0 & XFEATURE_MASK_BNDREGS) != !(xcr0 & XFEATURE_MASK_BNDCSR))
+		return false;
+	if (xcr0 & XFEATURE_MASK_AVX512) {
+		if ((xcr0 & XFEATURE_MASK_AVX512) != XFEATURE_MASK_AVX512 ||
+		    !(xcr0 & XFEATURE_MASK_YMM))
+			return false;
+	}
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(lvmm_xcr0_valid);
 
 /* Bytes of KVM_GET_XSAVE2's buffer: the host's XSAVE size, at least 4096. */
 int lvmm_xsave_size(void)

@@ -1,58 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The in-kernel local APIC, created for each vCPU of a VM that asked for
- * KVM_CREATE_IRQCHIP. See lapic.c.
+ * KVM_CREATE_IRQCHIP, and the IOAPIC: what the rest of the core calls.
+ * See lapic.c; lapic_internal.h has what the APIC's own files share.
  */
 #ifndef LVMM_LAPIC_H
 #define LVMM_LAPIC_H
 
 #include <linux/bits.h>
-#include <linux/hrtimer.h>
-#include <linux/spinlock.h>
 #include <linux/types.h>
 
 struct kvm_lapic_state;
 struct lvmm_vcpu;
 struct lvmm_vm;
 
-/* Bytes of register state: the layout of struct kvm_lapic_state. */
-#define LVMM_LAPIC_REGS_SIZE	1024
-
-/**
- * struct lvmm_lapic - one vCPU's local APIC
- * @vcpu:         the vCPU it belongs to
- * @lock:         (raw spinlock, innermost, taken with interrupts off)
- *                protects @regs and the timer fields below; taken by the
- *                vCPU, by other vCPUs sending it an IPI, by the IOAPIC and
- *                by @timer's callback in hard interrupt context
- * @regs:         the registers at their xAPIC offsets, one u32 per 16 bytes
- * @timer:        the APIC timer, in one-shot, periodic or TSC-deadline mode
- * @period_ns:    one-shot or periodic mode: the length of the count that
- *                runs (periodic: the period); 0 if none runs, as after a
- *                one-shot ran out
- * @expires:      when @timer fires next (for the current-count register)
- * @tsc_deadline: IA32_TSC_DEADLINE, in guest TSC cycles; 0 if disarmed
- * @nmi_dropped:  NMIs sent to this vCPU, which lvmm does not deliver
- * @init_sipi:    INIT and SIPI sent to this vCPU and not yet taken
- *                (LVMM_APIC_INIT, LVMM_APIC_SIPI bits); written by the
- *                senders, taken by the vCPU in lvmm_lapic_take_init_sipi(),
- *                both under @lock. The vCPU may peek without the lock: a
- *                kick follows every write.
- * @sipi_vector:  the vector of the last SIPI; under @lock
- */
-struct lvmm_lapic {
-	struct lvmm_vcpu *vcpu;
-	raw_spinlock_t lock;
-	u32 regs[LVMM_LAPIC_REGS_SIZE / 16 * 4];
-	struct hrtimer timer;
-	u64 period_ns;
-	ktime_t expires;
-	u64 tsc_deadline;
-	u64 nmi_dropped;
-	unsigned long init_sipi;
-	u8 sipi_vector;
-};
-
+/* What lvmm_lapic_take_init_sipi() returns: INIT, SIPI or both latched. */
 #define LVMM_APIC_INIT		BIT(0)
 #define LVMM_APIC_SIPI		BIT(1)
 

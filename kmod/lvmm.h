@@ -25,9 +25,9 @@
  *   ioapic->lock        (spinlock) the IOAPIC's pins and table (ioapic.c)
  *   lapic->lock         (raw spinlock, interrupts off) one local APIC's
  *                       registers and timer, and the INIT and SIPI other
- *                       vCPUs latched for it (lapic.h); also taken by the
- *                       APIC timer in hard interrupt context. Never two
- *                       APICs' locks at once.
+ *                       vCPUs latched for it (lapic_internal.h); also
+ *                       taken by the APIC timer in hard interrupt context.
+ *                       Never two APICs' locks at once.
  *
  * vm->clock.lock (seqlock) is a leaf: kvmclock's reference, written only by
  * KVM_SET_CLOCK with nothing else held (pvclock.c).
@@ -69,12 +69,13 @@ struct lvmm_lapic;
  */
 #define LVMM_GFP_GUEST	(GFP_KERNEL_ACCOUNT | __GFP_NORETRY | __GFP_NOWARN)
 
-/* Module parameters (main.c). */
+/* Module parameters (params.c). */
 extern unsigned int lvmm_max_vcpus;
 extern unsigned int lvmm_max_slots;
 extern unsigned int lvmm_max_vms;
+int lvmm_params_check(void);
 
-/* The backend chosen at module load; constant afterwards. */
+/* The backend chosen at module load; constant afterwards (arch.c). */
 extern const struct lvmm_arch_ops *lvmm_arch;
 
 /**
@@ -331,9 +332,10 @@ enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
 /* The KVM quirks lvmm has, which KVM_CAP_DISABLE_QUIRKS2 can turn off. */
 #define LVMM_QUIRKS	KVM_X86_QUIRK_FIX_HYPERCALL_INSN
 
-/* main.c */
+/* sysfs.c: /sys/kernel/lvmm/, under which share/sysfs.c adds sharing/ */
 int lvmm_sysfs_init(void);
 void lvmm_sysfs_exit(void);
+extern struct kobject *lvmm_kobj;
 
 /* vm.c */
 long lvmm_create_vm(unsigned long type);
@@ -396,13 +398,12 @@ void lvmm_delivery_error(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
 int lvmm_emulation_failed(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);
 
 /* cpuid.c */
-int lvmm_cpuid_init(void);
+int lvmm_cpuid_init(u32 pv_features);
 void lvmm_cpuid_exit(void);
 int lvmm_get_supported_cpuid(struct kvm_cpuid2 __user *ucpuid);
 void lvmm_vcpu_default_cpuid(struct lvmm_vcpu *vcpu);
 int lvmm_set_cpuid2(struct lvmm_vcpu *vcpu, struct kvm_cpuid2 __user *u);
 int lvmm_get_cpuid2(struct lvmm_vcpu *vcpu, struct kvm_cpuid2 __user *u);
-int lvmm_dev_attr(struct kvm_device_attr __user *u, bool get);
 void lvmm_emulate_cpuid(struct lvmm_vcpu *vcpu);
 void lvmm_filter_cpuid(struct kvm_cpuid_entry2 *e);
 struct kvm_cpuid_entry2 *lvmm_cpuid_entry(struct lvmm_vcpu *vcpu, u32 f,
@@ -411,8 +412,6 @@ struct kvm_cpuid_entry2 *lvmm_cpuid_entry(struct lvmm_vcpu *vcpu, u32 f,
 /* sregs.c */
 u64 lvmm_cr4_allowed(struct lvmm_vcpu *vcpu);
 int lvmm_check_sregs(struct lvmm_vcpu *vcpu, const struct kvm_sregs *s);
-bool lvmm_xcr0_valid(u64 xcr0);
-extern u64 lvmm_host_xcr0;
 
 /* MTRR MSRs, by number (the kernel's names are CamelCase). */
 #define LVMM_MSR_MTRR_CAP		0x0fe
@@ -436,6 +435,8 @@ int lvmm_vcpu_msrs(struct lvmm_vcpu *vcpu, struct kvm_msrs __user *u,
 		   bool write);
 
 /* fpu.c */
+extern u64 lvmm_host_xcr0;
+bool lvmm_xcr0_valid(u64 xcr0);
 void lvmm_fpu_init(void);
 int lvmm_xsave_size(void);
 int lvmm_get_fpu(struct lvmm_vcpu *vcpu, struct kvm_fpu __user *u);
@@ -512,8 +513,7 @@ int lvmm_vm_sysfs_add(struct lvmm_vm *vm);
 void lvmm_vm_sysfs_del(struct lvmm_vm *vm);
 int lvmm_vcpu_sysfs_add(struct lvmm_vcpu *vcpu);
 void lvmm_vcpu_sysfs_del(struct lvmm_vcpu *vcpu);
-int lvmm_stats_sysfs_init(void);
+int lvmm_stats_sysfs_init(struct kobject *parent);
 void lvmm_stats_sysfs_exit(void);
-extern struct kobject *lvmm_kobj;
 
 #endif /* LVMM_H */

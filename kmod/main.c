@@ -8,26 +8,32 @@
 #include <linux/kvm.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/uaccess.h>
 
 #include "lvmm.h"
 #include "share/share.h"
 
-const struct lvmm_arch_ops *lvmm_arch;
-
-unsigned int lvmm_max_vcpus = 64;
-module_param_named(max_vcpus, lvmm_max_vcpus, uint, 0444);
-MODULE_PARM_DESC(max_vcpus, "vCPUs per VM (default 64, at most 255)");
-
-unsigned int lvmm_max_slots = 64;
-module_param_named(max_slots, lvmm_max_slots, uint, 0444);
-MODULE_PARM_DESC(max_slots, "memory slots per VM (default 64, at most 512)");
-
-unsigned int lvmm_max_vms = 1024;
-module_param_named(max_vms, lvmm_max_vms, uint, 0444);
-MODULE_PARM_DESC(max_vms, "VMs at once, all processes together (default 1024)");
-
 /* struct kvm_run, then one page of port I/O data, as in KVM. */
 #define LVMM_VCPU_MMAP_SIZE	(2 * PAGE_SIZE)
+
+/*
+ * KVM_GET/HAS_DEVICE_ATTR on /dev/lvmm: the one attribute, KVM's
+ * KVM_X86_XCOMP_GUEST_SUPP, the XSAVE features a guest may enable.
+ */
+static int lvmm_dev_attr(struct kvm_device_attr __user *u, bool get)
+{
+	struct kvm_device_attr attr;
+
+	if (copy_from_user(&attr, u, sizeof(attr)))
+		return -EFAULT;
+	if (attr.group != KVM_X86_GRP_SYSTEM ||
+	    attr.attr != KVM_X86_XCOMP_GUEST_SUPP)
+		return -ENXIO;
+	if (get && put_user(lvmm_host_xcr0,
+			    (u64 __user *)(unsigned long)attr.addr))
+		return -EFAULT;
+	return 0;
+}
 
 static long lvmm_dev_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
@@ -82,13 +88,9 @@ static int __init lvmm_init(void)
 {
 	int ret;
 
-	if (!lvmm_max_vcpus || lvmm_max_vcpus > LVMM_MAX_VCPUS ||
-	    !lvmm_max_slots || lvmm_max_slots > LVMM_MAX_SLOTS ||
-	    !lvmm_max_vms) {
-		pr_err("cannot load: max_vcpus must be 1-%d, max_slots 1-%d, max_vms at least 1\n",
-		       LVMM_MAX_VCPUS, LVMM_MAX_SLOTS);
-		return -EINVAL;
-	}
+	ret = lvmm_params_check();
+	if (ret)
+		return ret;
 
 	ret = lvmm_svm_ops.probe();
 	if (ret)
@@ -99,18 +101,26 @@ static int __init lvmm_init(void)
 	if (ret)
 		return ret;
 
-	ret = lvmm_cpuid_init();
+	/*
+	 * The host's XCR0 first: the default CPUID table offers no more. The
+	 * table offers kvmclock where the host's TSC allows it.
+	 */
+	lvmm_fpu_init();
+	ret = lvmm_cpuid_init(lvmm_pvclock_cpuid_features());
 	if (ret)
 		goto err_arch;
-	lvmm_fpu_init();
 
 	ret = lvmm_sysfs_init();
 	if (ret)
 		goto err_cpuid;
 
+	ret = lvmm_stats_sysfs_init(lvmm_kobj);
+	if (ret)
+		goto err_stats;
+
 	ret = lvmm_share_init();
 	if (ret)
-		goto err_sysfs;
+		goto err_stats;
 
 	/* Last: once the node exists, userspace may call in. */
 	ret = misc_register(&lvmm_dev);
@@ -123,7 +133,8 @@ static int __init lvmm_init(void)
 
 err_share:
 	lvmm_share_exit();
-err_sysfs:
+err_stats:
+	lvmm_stats_sysfs_exit();
 	lvmm_sysfs_exit();
 err_cpuid:
 	lvmm_cpuid_exit();
@@ -136,6 +147,7 @@ static void __exit lvmm_exit(void)
 {
 	misc_deregister(&lvmm_dev);
 	lvmm_share_exit();
+	lvmm_stats_sysfs_exit();
 	lvmm_sysfs_exit();
 	lvmm_cpuid_exit();
 	lvmm_arch->exit();

@@ -11,7 +11,7 @@
  * in-kernel APIC every vCPU is RUNNABLE and HLT is the VMM's business.
  *
  * Senders only latch INIT and SIPI in the target's APIC and kick it
- * (lapic.c); the target takes them here, in its own KVM_RUN or
+ * (lapic_ipi.c); the target takes them here, in its own KVM_RUN or
  * KVM_GET_MP_STATE, since only the thread holding vcpu->mutex may touch
  * its registers.
  */
@@ -121,7 +121,7 @@ int lvmm_vcpu_wait(struct lvmm_vcpu *vcpu)
 			}
 			vcpu->stats.halt_waits++;
 		}
-		/* Woken by kick() (lapic.c); -EINTR for a signal. */
+		/* Woken by lvmm_lapic_kick(); -EINTR for a signal. */
 		if (rcuwait_wait_event(&vcpu->wait, vcpu_woken(vcpu),
 				       TASK_INTERRUPTIBLE))
 			return -EINTR;

@@ -234,10 +234,11 @@ void lvmm_vcpu_sysfs_del(struct lvmm_vcpu *vcpu)
 	lvmm_dir_del(&vcpu->kobj);
 }
 
-int lvmm_stats_sysfs_init(void)
+/* vms/ and stats/ under @parent, /sys/kernel/lvmm/. */
+int lvmm_stats_sysfs_init(struct kobject *parent)
 {
-	vms_kobj = kobject_create_and_add("vms", lvmm_kobj);
-	stats_kobj = kobject_create_and_add("stats", lvmm_kobj);
+	vms_kobj = kobject_create_and_add("vms", parent);
+	stats_kobj = kobject_create_and_add("stats", parent);
 	if (!vms_kobj || !stats_kobj)
 		return -ENOMEM;
 	return sysfs_create_group(stats_kobj, &global_group);

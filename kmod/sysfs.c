@@ -108,8 +108,6 @@ int lvmm_sysfs_init(void)
 	ret = sysfs_create_group(lvmm_kobj, &lvmm_group);
 	if (!ret)
 		ret = lvmm_sysfs_add_features();
-	if (!ret)
-		ret = lvmm_stats_sysfs_init();
 	if (ret)
 		lvmm_sysfs_exit();
 	return ret;
@@ -117,7 +115,6 @@ int lvmm_sysfs_init(void)
 
 void lvmm_sysfs_exit(void)
 {
-	lvmm_stats_sysfs_exit();
 	lvmm_sysfs_free_features();
 	kobject_put(lvmm_kobj);
 	lvmm_kobj = NULL;

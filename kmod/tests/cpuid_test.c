@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit: CPUID filtering of the default table, and XCR0 validation.
+ * KUnit: CPUID filtering of the default table.
  */
 #include <kunit/test.h>
-#include <asm/fpu/types.h>
 
 #include "../lvmm.h"
 
@@ -76,27 +75,10 @@ static void zeroed_and_trimmed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, BIT(8), pm.edx);		/* invariant TSC only */
 }
 
-static void xcr0(struct kunit *test)
-{
-	u64 host = lvmm_host_xcr0;
-
-	if (!host)
-		kunit_skip(test, "host has no XSAVE");
-	KUNIT_EXPECT_TRUE(test, lvmm_xcr0_valid(host));
-	KUNIT_EXPECT_TRUE(test, lvmm_xcr0_valid(XFEATURE_MASK_FP));
-	KUNIT_EXPECT_FALSE(test, lvmm_xcr0_valid(0));
-	KUNIT_EXPECT_FALSE(test, lvmm_xcr0_valid(XFEATURE_MASK_SSE));
-	KUNIT_EXPECT_FALSE(test, lvmm_xcr0_valid(host | BIT_ULL(62)));
-	if (host & XFEATURE_MASK_YMM)
-		KUNIT_EXPECT_FALSE(test, lvmm_xcr0_valid(XFEATURE_MASK_FP |
-							 XFEATURE_MASK_YMM));
-}
-
 static struct kunit_case cpuid_cases[] = {
 	KUNIT_CASE(leaf1),
 	KUNIT_CASE(amd_extended),
 	KUNIT_CASE(zeroed_and_trimmed),
-	KUNIT_CASE(xcr0),
 	{}
 };
 
