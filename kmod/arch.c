@@ -4,6 +4,7 @@
  * once, before /dev/lvmm exists; it is constant afterwards, so it is read
  * without locks.
  */
-#include "lvmm.h"
+#include "arch.h"
+#include "core.h"
 
 const struct lvmm_arch_ops *lvmm_arch;

@@ -19,7 +19,11 @@
 #include <asm/processor.h>
 #include <asm/processor-flags.h>
 
-#include "lvmm.h"
+#include "arch.h"
+#include "core.h"
+#include "cpuid.h"
+#include "vcpu.h"
+#include "vm.h"
 
 static struct kvm_cpuid_entry2 *default_cpuid;
 static int nr_default_cpuid;

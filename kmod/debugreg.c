@@ -8,7 +8,11 @@
 #include <asm/processor-flags.h>
 #include <asm/trapnr.h>
 
-#include "lvmm.h"
+#include "arch.h"
+#include "core.h"
+#include "exits.h"
+#include "insn.h"
+#include "vcpu.h"
 
 /* Decode "MOV reg, DRn" / "MOV DRn, reg" at RIP: the GPR and the length. */
 static int decode_mov_dr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit,

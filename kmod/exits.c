@@ -19,7 +19,18 @@
 #include <asm/trapnr.h>
 #include <asm/processor-flags.h>
 
-#include "lvmm.h"
+#include "arch.h"
+#include "core.h"
+#include "cpuid.h"
+#include "exits.h"
+#include "fpu.h"
+#include "insn.h"
+#include "memslot.h"
+#include "mmio.h"
+#include "msr.h"
+#include "pio.h"
+#include "vcpu.h"
+#include "vm.h"
 
 static const u8 op_cpuid[] = { 0x0f, 0xa2 };
 static const u8 op_hlt[] = { 0xf4 };

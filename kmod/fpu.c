@@ -16,7 +16,9 @@
 #include <asm/fpu/xcr.h>
 #include <asm/fpu/xstate.h>
 
-#include "lvmm.h"
+#include "arch.h"
+#include "fpu.h"
+#include "vcpu.h"
 
 /* The host's XCR0, the most a guest may enable; 0 without XSAVE. */
 u64 lvmm_host_xcr0;

@@ -27,9 +27,12 @@
 #include <linux/slab.h>
 #include <kunit/visibility.h>
 
-#include "lvmm.h"
+#include "arch.h"
+#include "core.h"
 #include "gmem.h"
+#include "memslot.h"
 #include "share/share.h"
+#include "vm.h"
 
 static const struct file_operations lvmm_gmem_fops;
 

@@ -14,6 +14,7 @@
 
 #include <linux/fs.h>
 #include <linux/gfp.h>
+#include <linux/kvm.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/xarray.h>
@@ -62,6 +63,9 @@ static inline struct lvmm_gmem *lvmm_gmem_of(struct file *file)
 	return file->private_data;
 }
 
+/* gmem.c */
+long lvmm_create_gmem(struct lvmm_vm *vm, struct kvm_create_guest_memfd *args);
+struct file *lvmm_gmem_get(int fd);
 struct lvmm_gmem *lvmm_gmem_alloc(pgoff_t npages);
 void lvmm_gmem_free(struct lvmm_gmem *gmem);
 int lvmm_gmem_page(struct lvmm_gmem *gmem, pgoff_t index, bool write,

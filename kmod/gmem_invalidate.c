@@ -8,8 +8,12 @@
  */
 #include <linux/mm.h>
 
-#include "lvmm.h"
+#include "arch.h"
+#include "core.h"
 #include "gmem.h"
+#include "memslot.h"
+#include "request.h"
+#include "vm.h"
 
 /* The VMM's mappings of @index only. */
 void lvmm_gmem_zap_vmm(struct lvmm_gmem *gmem, pgoff_t index)

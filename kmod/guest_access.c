@@ -11,7 +11,10 @@
 #include <asm/processor-flags.h>
 #include <asm/msr-index.h>
 
-#include "lvmm.h"
+#include "arch.h"
+#include "guest_access.h"
+#include "memslot.h"
+#include "vcpu.h"
 
 #define PTE_P		BIT_ULL(0)
 #define PTE_PS		BIT_ULL(7)

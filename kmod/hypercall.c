@@ -11,7 +11,15 @@
 #include <linux/sched.h>
 #include <asm/trapnr.h>
 
-#include "lvmm.h"
+#include <linux/lvmm.h>
+
+#include "arch.h"
+#include "core.h"
+#include "exits.h"
+#include "guest_access.h"
+#include "insn.h"
+#include "vcpu.h"
+#include "vm.h"
 
 static const u8 op_vmmcall[] = { 0x0f, 0x01, 0xd9 };
 static const u8 op_vmcall[] = { 0x0f, 0x01, 0xc1 };

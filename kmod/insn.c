@@ -12,7 +12,13 @@
 #include <linux/kernel.h>
 #include <linux/mm.h>
 
-#include "lvmm.h"
+#include "arch.h"
+#include "core.h"
+#include "exits.h"
+#include "guest_access.h"
+#include "insn.h"
+#include "mmio.h"
+#include "vcpu.h"
 
 static bool is_legacy_prefix(u8 b)
 {

@@ -11,7 +11,11 @@
 
 #include <linux/kvm.h>
 
-#include "lvmm.h"
+#include "arch.h"
+#include "core.h"
+#include "exits.h"
+#include "vcpu.h"
+#include "vm.h"
 
 /* KVM_EXIT_INTERNAL_ERROR with four words of data for the VMM. */
 static void lvmm_internal_exit(struct lvmm_vcpu *vcpu, u32 suberror, u64 d0,

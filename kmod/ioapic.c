@@ -14,8 +14,11 @@
 #include <linux/slab.h>
 #include <asm/apicdef.h>
 
-#include "lvmm.h"
+#include "arch.h"
+#include "core.h"
 #include "lapic.h"
+#include "vcpu.h"
+#include "vm.h"
 
 #define IOAPIC_BASE		0xfec00000ULL
 #define IOAPIC_PINS		24

@@ -17,7 +17,11 @@
 #include <linux/kvm.h>
 #include <linux/slab.h>
 
+#include "arch.h"
 #include "lapic_internal.h"
+#include "request.h"
+#include "vcpu.h"
+#include "vm.h"
 
 #define LAPIC_VERSION		0x14	/* integrated APIC */
 #define LAPIC_MAX_LVT		6	/* LVT entries minus one: CMCI too */

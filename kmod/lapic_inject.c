@@ -9,7 +9,11 @@
 #include <linux/atomic.h>
 #include <linux/smp.h>
 
+#include "arch.h"
+#include "core.h"
 #include "lapic_internal.h"
+#include "request.h"
+#include "vcpu.h"
 
 /* The vector to deliver now, or -1. Under a->lock. */
 static int pending_vector(struct lvmm_lapic *a)

@@ -15,8 +15,9 @@
 #include <asm/apicdef.h>
 #include <asm/msr-index.h>
 
-#include "lvmm.h"
+#include "arch.h"
 #include "lapic.h"
+#include "vcpu.h"
 
 /* Bytes of register state: the layout of struct kvm_lapic_state. */
 #define LVMM_LAPIC_REGS_SIZE	1024

@@ -14,7 +14,11 @@
 
 #include <linux/printk.h>
 
+#include "arch.h"
+#include "core.h"
 #include "lapic_internal.h"
+#include "vcpu.h"
+#include "vm.h"
 
 #define ICR_SHORTHAND		(3 << 18)
 

@@ -10,7 +10,10 @@
 #include <linux/math64.h>
 #include <asm/tsc.h>
 
+#include "arch.h"
+#include "core.h"
 #include "lapic_internal.h"
+#include "vcpu.h"
 
 #define LAPIC_BUS_NS		1	/* one timer tick per ns before TDCR */
 #define LAPIC_MIN_PERIOD_NS	100000	/* as KVM's min_timer_period_us */

@@ -10,8 +10,15 @@
 #include <linux/module.h>
 #include <linux/uaccess.h>
 
-#include "lvmm.h"
+#include "arch.h"
+#include "core.h"
+#include "cpuid.h"
+#include "fpu.h"
+#include "msr.h"
+#include "pvclock.h"
 #include "share/share.h"
+#include "stats.h"
+#include "vm.h"
 
 /* struct kvm_run, then one page of port I/O data, as in KVM. */
 #define LVMM_VCPU_MMAP_SIZE	(2 * PAGE_SIZE)

@@ -14,8 +14,12 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include "lvmm.h"
+#include "arch.h"
+#include "core.h"
 #include "gmem.h"
+#include "memslot.h"
+#include "request.h"
+#include "vm.h"
 
 /* Guest-physical addresses the 4-level nested page table can map. */
 #define LVMM_GPA_BITS		48

@@ -8,8 +8,12 @@
 #include <linux/kvm.h>
 #include <linux/string.h>
 
-#include "lvmm.h"
+#include "arch.h"
+#include "exits.h"
+#include "insn.h"
 #include "lapic.h"
+#include "mmio.h"
+#include "vcpu.h"
 
 static u64 mmio_reg_value(struct lvmm_vcpu *vcpu, struct lvmm_mmio_insn *m)
 {

@@ -22,8 +22,12 @@
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
 
-#include "lvmm.h"
+#include "arch.h"
+#include "core.h"
+#include "cpuid.h"
 #include "lapic.h"
+#include "request.h"
+#include "vcpu.h"
 
 /* At creation: what KVM's kvm_arch_vcpu_create() chooses. */
 void lvmm_vcpu_init_mp_state(struct lvmm_vcpu *vcpu)

@@ -13,7 +13,12 @@
 #include <asm/msr-index.h>
 #include <asm/trapnr.h>
 
-#include "lvmm.h"
+#include "arch.h"
+#include "core.h"
+#include "insn.h"
+#include "msr.h"
+#include "vcpu.h"
+#include "vm.h"
 
 /* The MSRs lvmm keeps for a guest: what KVM_GET_MSR_INDEX_LIST reports. */
 static const u32 lvmm_msrs[] = {

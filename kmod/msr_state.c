@@ -10,8 +10,12 @@
 #include <asm/apicdef.h>
 #include <asm/msr-index.h>
 
-#include "lvmm.h"
+#include "arch.h"
+#include "core.h"
 #include "lapic.h"
+#include "msr.h"
+#include "pvclock.h"
+#include "vcpu.h"
 
 #define MTRR_CAP_VCNT		8
 #define MTRR_CAP_FIX		BIT_ULL(8)

@@ -12,7 +12,8 @@
 #include <linux/moduleparam.h>
 #include <linux/printk.h>
 
-#include "lvmm.h"
+#include "arch.h"
+#include "core.h"
 
 unsigned int lvmm_max_vcpus = 64;
 module_param_named(max_vcpus, lvmm_max_vcpus, uint, 0444);

@@ -14,7 +14,13 @@
 #include <linux/mm.h>
 #include <asm/processor-flags.h>
 
-#include "lvmm.h"
+#include "arch.h"
+#include "core.h"
+#include "exits.h"
+#include "guest_access.h"
+#include "insn.h"
+#include "pio.h"
+#include "vcpu.h"
 
 /* Address-size arithmetic on RSI/RDI/RCX: only the low bits move. */
 static void add_masked(u64 *reg, s64 delta, u8 addr_size)

@@ -23,7 +23,14 @@
 #include <asm/pvclock-abi.h>
 #include <asm/tsc.h>
 
-#include "lvmm.h"
+#include "arch.h"
+#include "core.h"
+#include "cpuid.h"
+#include "memslot.h"
+#include "pvclock.h"
+#include "request.h"
+#include "vcpu.h"
+#include "vm.h"
 
 #define CLOCK_FEATURES	(BIT(KVM_FEATURE_CLOCKSOURCE) | \
 			 BIT(KVM_FEATURE_CLOCKSOURCE2) | \

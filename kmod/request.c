@@ -7,8 +7,11 @@
 #include <linux/smp.h>
 #include <trace/events/ipi.h>
 
-#include "lvmm.h"
+#include "arch.h"
+#include "core.h"
 #include "request.h"
+#include "vcpu.h"
+#include "vm.h"
 
 /**
  * lvmm_vcpu_request - ask a vCPU to act on @req before its next entry

@@ -17,9 +17,16 @@
 #include <asm/fpu/api.h>
 #include <asm/processor-flags.h>
 
-#include "lvmm.h"
+#include "arch.h"
+#include "core.h"
+#include "exits.h"
 #include "lapic.h"
+#include "pvclock.h"
+#include "request.h"
+#include "stats.h"
 #include "trace.h"
+#include "vcpu.h"
+#include "vm.h"
 
 /*
  * Enter the guest once and describe the exit in @exit.

@@ -11,8 +11,11 @@
 #include <linux/kvm.h>
 #include <asm/processor-flags.h>
 
-#include "lvmm.h"
+#include "arch.h"
+#include "cpuid.h"
 #include "lapic.h"
+#include "sregs.h"
+#include "vcpu.h"
 
 /* CR4 bits every x86-64 CPU has; PCE needs nothing either. */
 #define CR4_ALWAYS	(X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE | \

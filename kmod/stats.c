@@ -15,8 +15,11 @@
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 
-#include "lvmm.h"
+#include "arch.h"
 #include "share/share.h"
+#include "stats.h"
+#include "vcpu.h"
+#include "vm.h"
 
 struct lvmm_global_stats lvmm_stats;
 static struct kobject *vms_kobj, *stats_kobj;

@@ -39,4 +39,16 @@ struct lvmm_global_stats {
 
 extern struct lvmm_global_stats lvmm_stats;
 
+struct kobject;
+struct lvmm_vcpu;
+struct lvmm_vm;
+
+/* The counters' sysfs files (stats.c). */
+int lvmm_vm_sysfs_add(struct lvmm_vm *vm);
+void lvmm_vm_sysfs_del(struct lvmm_vm *vm);
+int lvmm_vcpu_sysfs_add(struct lvmm_vcpu *vcpu);
+void lvmm_vcpu_sysfs_del(struct lvmm_vcpu *vcpu);
+int lvmm_stats_sysfs_init(struct kobject *parent);
+void lvmm_stats_sysfs_exit(void);
+
 #endif /* LVMM_STATS_H */

@@ -7,7 +7,8 @@
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 
-#include "lvmm.h"
+#include "arch.h"
+#include "core.h"
 
 /* A features/ file: the attribute and the value it shows. */
 struct lvmm_feature_attr {

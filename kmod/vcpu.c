@@ -18,8 +18,16 @@
 #include <asm/processor-flags.h>
 #include <asm/tsc.h>
 
-#include "lvmm.h"
+#include "arch.h"
+#include "core.h"
+#include "cpuid.h"
+#include "fpu.h"
 #include "lapic.h"
+#include "msr.h"
+#include "sregs.h"
+#include "stats.h"
+#include "vcpu.h"
+#include "vm.h"
 
 static int lvmm_get_regs(struct lvmm_vcpu *vcpu, struct kvm_regs __user *u)
 {

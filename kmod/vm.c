@@ -22,9 +22,19 @@
 #include <linux/uaccess.h>
 #include <asm/tsc.h>
 
+#include <linux/lvmm.h>
+
+#include "arch.h"
+#include "core.h"
+#include "fpu.h"
+#include "gmem.h"
 #include "lapic.h"
-#include "lvmm.h"
+#include "memslot.h"
+#include "pvclock.h"
 #include "share/share.h"
+#include "stats.h"
+#include "vcpu.h"
+#include "vm.h"
 
 static DEFINE_IDA(lvmm_vm_ida);
 

@@ -10,9 +10,12 @@
 #include <linux/pagemap.h>
 #include <kunit/visibility.h>
 
-#include "../lvmm.h"
+#include "../arch.h"
+#include "../core.h"
 #include "../gmem.h"
+#include "../memslot.h"
 #include "../trace.h"
+#include "../vm.h"
 #include "share.h"
 
 /* The VM that maps @index, for per-VM counters; NULL if none does. */

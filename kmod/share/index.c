@@ -20,7 +20,8 @@
 #include <linux/xxhash.h>
 #include <kunit/visibility.h>
 
-#include "../lvmm.h"
+#include "../arch.h"
+#include "../vm.h"
 #include "share.h"
 
 #define STABLE_BITS	12

@@ -18,9 +18,11 @@
 #include <linux/sched.h>
 #include <kunit/visibility.h>
 
-#include "../lvmm.h"
+#include "../arch.h"
 #include "../gmem.h"
+#include "../memslot.h"
 #include "../trace.h"
+#include "../vm.h"
 #include "share.h"
 
 /* The gmem entry behind @gfn; under vm->slots_lock. */

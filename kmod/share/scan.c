@@ -18,8 +18,12 @@
 #include <linux/wait.h>
 #include <kunit/visibility.h>
 
-#include "../lvmm.h"
+#include <linux/lvmm.h>
+
+#include "../arch.h"
 #include "../gmem.h"
+#include "../memslot.h"
+#include "../vm.h"
 #include "share.h"
 
 /* Under lvmm_share_lock: the members and where the scan is in them. */

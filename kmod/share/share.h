@@ -15,7 +15,7 @@
  * every pass where lvmm keeps a hint while its page keeps its content.
  * Writes to a shared page get a private copy (gmem.c).
  *
- * Locks, outermost first (the full order is in lvmm.h):
+ * Locks, outermost first (the full order is in core.h):
  *   lvmm_share_lock    (mutex) members, hints, scan cursor, knobs
  *   gmem->lock, vm->mmu_lock
  *   lvmm_stable_lock   (spinlock) the stable table; innermost

@@ -10,7 +10,7 @@
 
 #include "share.h"
 
-/* Members, hints, the scan cursor and knob changes; order in lvmm.h. */
+/* Members, hints, the scan cursor and knob changes; order in core.h. */
 struct mutex lvmm_share_lock = __MUTEX_INITIALIZER(lvmm_share_lock);
 EXPORT_SYMBOL_IF_KUNIT(lvmm_share_lock);
 

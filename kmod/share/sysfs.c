@@ -10,7 +10,8 @@
 #include <linux/mm.h>
 #include <linux/sysfs.h>
 
-#include "../lvmm.h"
+#include "../arch.h"
+#include "../core.h"
 #include "share.h"
 
 static struct kobject *sharing_kobj;

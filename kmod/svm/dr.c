@@ -8,7 +8,8 @@
 #include <asm/debugreg.h>
 #include <asm/trapnr.h>
 
-#include "../lvmm.h"
+#include "../arch.h"
+#include "../vcpu.h"
 #include "svm.h"
 
 /* DR6 bits that read 1 when nothing happened (RTM, bit 16, is active low). */

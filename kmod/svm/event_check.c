@@ -45,8 +45,9 @@
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
 
-#include "../lvmm.h"
+#include "../arch.h"
 #include "../trace.h"
+#include "../vcpu.h"
 #include "svm.h"
 
 bool svm_event_checks = IS_ENABLED(CONFIG_PROVE_LOCKING);

@@ -25,7 +25,8 @@
 #include <asm/processor-flags.h>
 #include <asm/trapnr.h>
 
-#include "../lvmm.h"
+#include "../arch.h"
+#include "../vcpu.h"
 #include "svm.h"
 
 /* Exceptions that push an error code. */

@@ -10,7 +10,8 @@
 #include <linux/export.h>
 #include <asm/trapnr.h>
 
-#include "../lvmm.h"
+#include "../arch.h"
+#include "../vcpu.h"
 #include "svm.h"
 
 typedef void (*svm_exit_fn)(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit);

@@ -6,7 +6,8 @@
 #include <asm/msr-index.h>
 #include <asm/msr.h>
 
-#include "../lvmm.h"
+#include "../arch.h"
+#include "../vcpu.h"
 #include "svm.h"
 
 static bool is_canonical(u64 addr)

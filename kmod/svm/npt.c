@@ -11,7 +11,9 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 
-#include "../lvmm.h"
+#include "../arch.h"
+#include "../core.h"
+#include "../vm.h"
 #include "svm.h"
 
 #define NPT_PRESENT	BIT_ULL(0)

@@ -4,7 +4,7 @@
  */
 #include <linux/kernel.h>
 
-#include "../lvmm.h"
+#include "../arch.h"
 #include "svm.h"
 
 static struct lvmm_feature svm_features[] = {

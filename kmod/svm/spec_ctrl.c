@@ -18,7 +18,8 @@
 #include <asm/msr.h>
 #include <asm/nospec-branch.h>
 
-#include "../lvmm.h"
+#include "../arch.h"
+#include "../vcpu.h"
 #include "svm.h"
 
 /* The SPEC_CTRL bits a guest may set: those the host's CPU has. */

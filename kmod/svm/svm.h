@@ -9,6 +9,7 @@
 #include <asm/svm.h>
 
 #include "../arch.h"
+#include "../vm.h"
 #include "features.h"
 
 struct lvmm_vcpu;

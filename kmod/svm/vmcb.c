@@ -12,7 +12,8 @@
 #include <asm/processor-flags.h>
 #include <asm/trapnr.h>
 
-#include "../lvmm.h"
+#include "../arch.h"
+#include "../vcpu.h"
 #include "svm.h"
 
 /* Every port and every MSR is intercepted: the bitmaps are all ones. */

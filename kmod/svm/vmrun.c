@@ -16,7 +16,9 @@
 #include <asm/msr.h>
 #include <asm/processor-flags.h>
 
-#include "../lvmm.h"
+#include "../arch.h"
+#include "../core.h"
+#include "../vcpu.h"
 #include "svm.h"
 
 static inline void svm_clgi(void)

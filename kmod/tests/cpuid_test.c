@@ -4,7 +4,8 @@
  */
 #include <kunit/test.h>
 
-#include "../lvmm.h"
+#include "../arch.h"
+#include "../cpuid.h"
 
 static struct kvm_cpuid_entry2 leaf(u32 f, u32 i, u32 a, u32 b, u32 c, u32 d)
 {

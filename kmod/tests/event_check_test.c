@@ -8,7 +8,7 @@
 #include <asm/processor-flags.h>
 #include <asm/trapnr.h>
 
-#include "../lvmm.h"
+#include "../arch.h"
 #include "../svm/svm.h"
 
 #define INTR(v)	(SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_INTR | (v))

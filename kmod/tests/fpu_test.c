@@ -5,7 +5,8 @@
 #include <kunit/test.h>
 #include <asm/fpu/types.h>
 
-#include "../lvmm.h"
+#include "../arch.h"
+#include "../fpu.h"
 
 static void xcr0(struct kunit *test)
 {

@@ -4,7 +4,10 @@
  */
 #include <kunit/test.h>
 
-#include "../lvmm.h"
+#include "../arch.h"
+#include "../core.h"
+#include "../insn.h"
+#include "../mmio.h"
 
 struct decode_case {
 	const char *name;

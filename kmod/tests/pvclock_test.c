@@ -6,7 +6,8 @@
 #include <linux/math64.h>
 #include <asm/pvclock.h>
 
-#include "../lvmm.h"
+#include "../arch.h"
+#include "../pvclock.h"
 
 static void exact_rates(struct kunit *test)
 {

@@ -8,9 +8,10 @@
 #include <linux/highmem.h>
 #include <linux/mm.h>
 
-#include "../lvmm.h"
+#include "../arch.h"
 #include "../gmem.h"
 #include "../share/share.h"
+#include "../vm.h"
 
 static long counter(atomic_long_t *c)
 {

@@ -7,8 +7,9 @@
 #include <kunit/test.h>
 #include <asm/trapnr.h>
 
-#include "../lvmm.h"
+#include "../arch.h"
 #include "../svm/svm.h"
+#include "../vcpu.h"
 
 static struct lvmm_vcpu *fake_vcpu(struct kunit *test)
 {

@@ -4,7 +4,7 @@
  */
 #include <kunit/test.h>
 
-#include "../lvmm.h"
+#include "../arch.h"
 #include "../svm/svm.h"
 
 /* QEMU 7.2 TCG, -cpu EPYC,+svm,+npt, as lvmm logged it: NPT only, 16 ASIDs. */

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A virtual machine (vm.c): what KVM_CREATE_VM returns a file for. Its
+ * locks and their order are in core.h.
+ */
+#ifndef LVMM_VM_H
+#define LVMM_VM_H
+
+#include <linux/atomic.h>
+#include <linux/kobject.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rwsem.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+
+#include <linux/lvmm.h>
+
+#include "pvclock.h"
+#include "stats.h"
+
+struct lvmm_ioapic;
+struct lvmm_vcpu;
+
+struct lvmm_vm {
+	struct kref ref;
+	u32 id;
+	struct mm_struct *mm;
+	pid_t pid;
+
+	struct mutex lock;		/* configuration; see lock order */
+	struct rw_semaphore slots_lock;	/* @slots, @nr_slots */
+	struct xarray slots;		/* slot id -> struct lvmm_slot */
+	unsigned int nr_slots;
+	struct mutex mmu_lock;		/* nested page table, pinned pages */
+
+	char name[LVMM_NAME_MAX];	/* under @lock */
+	u64 memory_bytes;		/* in all slots; under @lock */
+
+	struct lvmm_vcpu **vcpus;	/* lvmm_max_vcpus entries */
+	atomic_t nr_vcpus;
+	unsigned long tlb_generation;	/* bumped when a mapping is removed */
+
+	u32 share_group;		/* under lvmm_share_lock; 0: none */
+	struct list_head share_link;	/* in the members; lvmm_share_lock */
+
+	struct lvmm_ioapic *ioapic;	/* KVM_CREATE_IRQCHIP; set under @lock */
+	u64 disabled_quirks;		/* KVM_X86_QUIRK_*; set under @lock */
+	u64 x2apic_api;			/* KVM_X2APIC_API_*; set under @lock */
+	u32 max_vcpu_ids;		/* KVM_CAP_MAX_VCPU_ID, 0: max_vcpus; @lock */
+	struct lvmm_clock clock;	/* kvmclock */
+
+	struct lvmm_vm_stats stats;
+	struct kobject *kobj;
+	void *arch;
+};
+
+long lvmm_create_vm(unsigned long type);
+void lvmm_vm_put(struct lvmm_vm *vm);
+bool lvmm_vm_owned(struct lvmm_vm *vm);
+int lvmm_check_extension(long ext);
+int lvmm_guest_tsc_khz(void);
+
+#endif /* LVMM_VM_H */
