@@ -397,12 +397,12 @@ void lvmm_emulate_cpuid(struct lvmm_vcpu *vcpu)
 			edx &= ~EDX_APIC;
 		if (f == 1 && !vcpu->lapic)
 			ecx &= ~(ECX_X2APIC | ECX_TSC_DEADLINE);
-		/* OSXSAVE mirrors the guest's CR4, as on hardware. */
+		/*
+		 * OSXSAVE mirrors the guest's CR4, as on hardware: CR4 as
+		 * the CPUID exit found it.
+		 */
 		if (f == 1 && (ecx & BIT(26))) {
-			struct lvmm_cpu_state st;
-
-			lvmm_arch->get_state(vcpu, &st);
-			if (st.cr4 & X86_CR4_OSXSAVE)
+			if (vcpu->exit.state.cr4 & X86_CR4_OSXSAVE)
 				ecx |= ECX_OSXSAVE;
 			else
 				ecx &= ~ECX_OSXSAVE;
