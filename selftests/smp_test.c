@@ -206,7 +206,7 @@ static void start_ap(struct __test_metadata *_metadata, int x2apic)
 	g = guest_create(vmm_device(), MODE_LONG64, GUEST_PROG(smp_start_ap),
 			 BACKING_DEFAULT);
 	guest_irqchip = 0;
-	a.vcpu = __vcpu_create(g->vm, 1);
+	a.vcpu = vcpu_create_bare(g->vm, 1);
 	memcpy(g->mem + (SIPI_VECTOR << 12), hello.code, hello.len);
 	memcpy(g->mem + (WRONG_VECTOR << 12), hello.code, hello.len);
 	guest_get_regs(g, &regs);

@@ -89,7 +89,7 @@ void *vm_add_anon_memory(struct vm *vm, uint32_t slot, uint64_t gpa,
 	return mem;
 }
 
-struct vcpu *__vcpu_create(struct vm *vm, int id)
+struct vcpu *vcpu_create_bare(struct vm *vm, int id)
 {
 	struct vcpu *vcpu = calloc(1, sizeof(*vcpu));
 	void *run;
@@ -116,7 +116,7 @@ struct vcpu *__vcpu_create(struct vm *vm, int id)
 struct vcpu *vcpu_create(struct vm *vm, int id)
 {
 	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
-	struct vcpu *vcpu = __vcpu_create(vm, id);
+	struct vcpu *vcpu = vcpu_create_bare(vm, id);
 
 	vmm_ioctl(vcpu->fd, KVM_SET_MP_STATE, &mp);
 	return vcpu;

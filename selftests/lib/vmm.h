@@ -58,8 +58,11 @@ void *vm_add_anon_memory(struct vm *vm, uint32_t slot, uint64_t gpa,
 
 /* A runnable vCPU, as KVM's selftests make every vCPU. */
 struct vcpu *vcpu_create(struct vm *vm, int id);
-/* A vCPU as KVM_CREATE_VCPU leaves it: an AP waits for INIT/SIPI. */
-struct vcpu *__vcpu_create(struct vm *vm, int id);
+/*
+ * A vCPU as KVM_CREATE_VCPU leaves it: with the in-kernel irqchip, an AP
+ * waits for INIT and SIPI.
+ */
+struct vcpu *vcpu_create_bare(struct vm *vm, int id);
 void vcpu_destroy(struct vcpu *vcpu);
 int __vcpu_run(struct vcpu *vcpu);
 /* __vcpu_run() with SIGALRM due after @usec microseconds to interrupt it. */
