@@ -177,7 +177,7 @@ TEST(spec_ctrl_and_pred_cmd_follow_cpuid)
 	 */
 	m.e[0].index = 0x48;		/* SPEC_CTRL = IBRS */
 	m.e[0].data = 1;
-	if (strcmp(vmm_device(), KVM_DEV)) {
+	if (!vmm_is_kvm()) {
 		EXPECT_EQ(ibrs, ioctl(g->vcpu->fd, KVM_SET_MSRS, &m));
 		if (ibrs) {
 			m.e[0].data = 0;
@@ -343,7 +343,7 @@ TEST(hypercall_abi)
 	struct kvm_regs regs;
 	uint32_t reason;
 
-	if (!strcmp(vmm_device(), KVM_DEV))
+	if (vmm_is_kvm())
 		SKIP(return, "lvmm's hypercall numbers");
 	g = guest_create(vmm_device(), MODE_LONG64, GUEST_PROG(hypercall64),
 			 BACKING_DEFAULT);
@@ -487,11 +487,6 @@ struct kc_results {
 #define KC_STABLE	(1u << 0)	/* PVCLOCK_TSC_STABLE_BIT */
 #define KC_ENABLE	1ull
 
-static int on_kvm(void)
-{
-	return !strcmp(vmm_device(), KVM_DEV);
-}
-
 static void kc_setup(struct guest *g, struct vcpu *vcpu, uint64_t results,
 		     uint64_t system_time, uint64_t wall_clock)
 {
@@ -538,7 +533,7 @@ static void get_clock(struct guest *g, struct kvm_clock_data *c)
 /* The same guest time on the host's clock and in the guest's struct. */
 static int clock_is_global(struct guest *g, const struct pvti *p)
 {
-	return !on_kvm() || (p->flags & KC_STABLE);
+	return !vmm_is_kvm() || (p->flags & KC_STABLE);
 }
 
 TEST(kvmclock_cpuid_leaves)
@@ -554,7 +549,7 @@ TEST(kvmclock_cpuid_leaves)
 	ASSERT_NE(0, r->base) TH_LOG("no KVM signature");
 	EXPECT_EQ(clock, r->features & clock);
 	ASSERT_EQ(0, ioctl(g->vm->sys_fd, KVM_GET_SUPPORTED_CPUID, &t));
-	if (!on_kvm()) {
+	if (!vmm_is_kvm()) {
 		EXPECT_EQ(0x40000100, r->base);
 		EXPECT_EQ(0, r->features & ~(clock |
 			  (1u << KVM_FEATURE_CLOCKSOURCE_STABLE_BIT)))
@@ -611,7 +606,7 @@ TEST(kvmclock_system_time)
 		EXPECT_LE(before.clock, ns1);
 		EXPECT_LE(ns2, after.clock);
 	}
-	if (!on_kvm())
+	if (!vmm_is_kvm())
 		EXPECT_EQ(0, p->flags & ~KC_STABLE);
 	guest_destroy(g);
 }
@@ -633,7 +628,7 @@ TEST(kvmclock_same_on_every_vcpu)
 	ASSERT_NE(0, p1->mul);
 	EXPECT_EQ(p0->mul, p1->mul);
 	EXPECT_EQ(p0->shift, p1->shift);
-	if (!on_kvm()) {
+	if (!vmm_is_kvm()) {
 		/* One reference for the VM: the very same numbers. */
 		EXPECT_EQ(p0->tsc_timestamp, p1->tsc_timestamp);
 		EXPECT_EQ(p0->system_time, p1->system_time);
@@ -776,7 +771,7 @@ TEST(kvmclock_msrs_follow_cpuid)
 	uint32_t i, n = 0;
 	int vec = -1;
 
-	if (on_kvm())
+	if (vmm_is_kvm())
 		SKIP(return, "KVM does not enforce PV CPUID by default");
 	g = guest_create_with_idt(vmm_device(), GUEST_PROG(atk_wrmsr));
 	ASSERT_EQ(0, ioctl(g->vcpu->fd, KVM_GET_CPUID2, &t));
@@ -847,24 +842,6 @@ TEST(debug_registers_round_trip)
 #define MSR_MCG_STATUS		0x17a
 #define MSR_AMD64_NB_CFG	0xc001001f
 
-/* CPUID leaf @leaf (subleaf 0) as the guest sees it: EAX, EBX, ECX, EDX. */
-static void guest_cpuid(struct guest *g, uint32_t leaf, uint32_t r[4])
-{
-	struct kvm_regs regs;
-
-	guest_get_regs(g, &regs);
-	regs.rip = GUEST_CODE;
-	regs.rdi = leaf;
-	regs.rsi = 0;
-	guest_set_regs(g, &regs);
-	vcpu_run(g->vcpu);
-	guest_get_regs(g, &regs);
-	r[0] = regs.rax;
-	r[1] = regs.rbx;
-	r[2] = regs.rcx;
-	r[3] = regs.rdx;
-}
-
 /*
  * lvmm has no machine-check MSRs and does not switch IA32_TSC_AUX, so it
  * offers neither MCE/MCA nor RDTSCP/RDPID: Linux believed them and
@@ -880,7 +857,7 @@ TEST(no_machine_check_rdtscp_or_rdpid)
 	struct guest *g;
 	uint32_t r[4];
 
-	if (on_kvm())
+	if (vmm_is_kvm())
 		SKIP(return, "KVM emulates machine checks and IA32_TSC_AUX");
 	ASSERT_EQ(0, supported_cpuid(&t));
 	e = cpuid_leaf(&t, 1);
@@ -899,11 +876,11 @@ TEST(no_machine_check_rdtscp_or_rdpid)
 	g = guest_create(vmm_device(), MODE_LONG64, GUEST_PROG(cpuid64),
 			 BACKING_DEFAULT);
 	guest_no_cpuid = 0;
-	guest_cpuid(g, 1, r);
+	guest_cpuid(g, 1, 0, r);
 	EXPECT_EQ(0, r[3] & (EDX1_MCE | EDX1_MCA)) TH_LOG("guest 1.EDX");
-	guest_cpuid(g, 7, r);
+	guest_cpuid(g, 7, 0, r);
 	EXPECT_EQ(0, r[2] & ECX7_RDPID) TH_LOG("guest 7.ECX");
-	guest_cpuid(g, 0x80000001, r);
+	guest_cpuid(g, 0x80000001, 0, r);
 	EXPECT_EQ(0, r[3] & (EDX1_MCE | EDX1_MCA | EDX81_RDTSCP))
 		TH_LOG("guest 0x80000001.EDX");
 	guest_destroy(g);
@@ -968,7 +945,7 @@ TEST(guest_xcr0_survives_exits)
 	struct guest *g;
 	uint32_t reason;
 
-	if (on_kvm())
+	if (vmm_is_kvm())
 		SKIP(return, "KVM under TCG misses the guest's XSETBV");
 	ASSERT_EQ(0, supported_cpuid(&t));
 	e = cpuid_leaf(&t, 1);

@@ -36,6 +36,11 @@ const char *vmm_device(void)
 	return dev && *dev ? dev : LVMM_DEV;
 }
 
+int vmm_is_kvm(void)
+{
+	return !strcmp(vmm_device(), KVM_DEV);
+}
+
 int __vmm_open(const char *path)
 {
 	return open(path, O_RDWR | O_CLOEXEC);

@@ -47,6 +47,8 @@ struct vcpu {
 
 /* Device the test targets: $LVMM_DEVICE, or /dev/lvmm. */
 const char *vmm_device(void);
+/* Whether that device is KVM, for the tests that differ there. */
+int vmm_is_kvm(void);
 int __vmm_open(const char *path);
 int vmm_open(const char *path);
 
