@@ -41,6 +41,9 @@ GUEST_IMAGES := $(patsubst %,$(BUILD)/guests/%.elf,$(GUESTS64)) \
 SELFTEST_LIB := $(wildcard selftests/lib/*.c selftests/lib/*.S)
 SELFTEST_SRCS := $(wildcard selftests/*.c)
 SELFTESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(SELFTEST_SRCS))
+# The tests' helper programs, installed beside them under their own names.
+SELFTEST_TOOLS := $(patsubst selftests/tools/%.c,$(BUILD)/selftests/%,\
+	$(wildcard selftests/tools/*.c))
 SELFTEST_SCRIPTS := $(wildcard selftests/*.sh)
 BENCH_SRCS := $(wildcard scripts/bench/*.c scripts/bench/*.S)
 
@@ -113,14 +116,19 @@ $(BUILD)/bin/testvm-exit: scripts/testvm-exit.c
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -o $@ $< $(USER_LDFLAGS)
 
-selftests: $(SELFTESTS) $(BUILD)/bin/lvmm-bench $(BUILD)/bin/lvmm-bench-sharing $(BUILD)/bin/lvmm-bench-linux \
+selftests: $(SELFTESTS) $(SELFTEST_TOOLS) $(BUILD)/bin/lvmm-bench $(BUILD)/bin/lvmm-bench-sharing $(BUILD)/bin/lvmm-bench-linux \
 	$(BUILD)/bin/lvmm-bench-run $(BUILD)/bin/lvmm-bench-profile $(BUILD)/bin/lvmm-soak $(patsubst selftests/%,$(BUILD)/selftests/%,$(SELFTEST_SCRIPTS)) \
 	$(BUILD)/selftests/run_selftests $(BUILD)/selftests/run_kunit $(BUILD)/selftests/run_kvm_selftests
 
-$(BUILD)/selftests/%: selftests/%.c $(SELFTEST_LIB) $(wildcard selftests/lib/*.h) \
+$(SELFTESTS): $(BUILD)/selftests/%: selftests/%.c $(SELFTEST_LIB) $(wildcard selftests/lib/*.h) \
 		$(UAPI_HDRS) $(HARNESS) uapi/linux/lvmm.h
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -Wno-sign-compare -Wno-clobbered -o $@ $< $(SELFTEST_LIB) $(USER_LDFLAGS)
+
+$(SELFTEST_TOOLS): $(BUILD)/selftests/%: selftests/tools/%.c $(SELFTEST_LIB) \
+		$(wildcard selftests/lib/*.h) $(UAPI_HDRS) uapi/linux/lvmm.h
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -o $@ $< $(SELFTEST_LIB) $(USER_LDFLAGS)
 
 # The benchmark client: the selftest library's code, so that it drives both
 # devices exactly as the tests do.
