@@ -180,6 +180,16 @@ void vcpu_setup_real_mode(struct vcpu *vcpu, uint64_t rip)
 	vmm_ioctl(vcpu->fd, KVM_SET_REGS, &regs);
 }
 
+struct kvm_cpuid_entry2 *cpuid_leaf(struct cpuid_table *t, uint32_t function)
+{
+	uint32_t i;
+
+	for (i = 0; i < t->hdr.nent; i++)
+		if (t->e[i].function == function && !t->e[i].index)
+			return &t->e[i];
+	return NULL;
+}
+
 const char *exit_reason_str(uint32_t reason)
 {
 	static const char *const names[] = {

@@ -45,6 +45,21 @@ struct vcpu {
 	size_t run_size;
 };
 
+/* KVM_GET/SET_MSRS with room for a few MSRs. */
+struct msrs {
+	struct kvm_msrs hdr;
+	struct kvm_msr_entry e[16];
+};
+
+/* KVM_GET_SUPPORTED_CPUID or KVM_GET/SET_CPUID2 with room for the table. */
+struct cpuid_table {
+	struct kvm_cpuid2 hdr;
+	struct kvm_cpuid_entry2 e[100];
+};
+
+/* Leaf @function, subleaf 0, of @t; NULL if @t has none. */
+struct kvm_cpuid_entry2 *cpuid_leaf(struct cpuid_table *t, uint32_t function);
+
 /* Device the test targets: $LVMM_DEVICE, or /dev/lvmm. */
 const char *vmm_device(void);
 /* Whether that device is KVM, for the tests that differ there. */
