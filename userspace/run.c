@@ -106,7 +106,7 @@ static bool power_port(struct vm *vm, uint16_t port, uint32_t v)
 	} else {
 		return false;
 	}
-	vm_finish(vm, LVMM_EXIT_OK);
+	vm_finish(vm, CLI_OK);
 	return true;
 }
 
@@ -192,9 +192,9 @@ static void *vcpu_thread(void *arg)
 			else
 				fprintf(stderr, "\r\nlvmm: vCPU %d: KVM_RUN: %s\r\n",
 					c->id, strerror(errno));
-			vm_finish(vm, errno == EBUSY ? LVMM_EXIT_FAIL_ENTRY :
-				  errno == ENOMEM || errno == EFAULT ? LVMM_EXIT_OSERR :
-				  LVMM_EXIT_INTERNAL);
+			vm_finish(vm, errno == EBUSY ? CLI_FAIL_ENTRY :
+				  errno == ENOMEM || errno == EFAULT ? CLI_OSERR :
+				  CLI_INTERNAL);
 			break;
 		}
 		if (run->exit_reason < sizeof(c->exits) / sizeof(c->exits[0]))
@@ -212,31 +212,31 @@ static void *vcpu_thread(void *arg)
 			    (regs.rflags & 0x200)) {
 				idle(vm);	/* no interrupt will ever come */
 			} else if (c->id == 0) {
-				vm_finish(vm, LVMM_EXIT_OK);
+				vm_finish(vm, CLI_OK);
 			} else {
 				return NULL;	/* an AP is done */
 			}
 			break;
 		case KVM_EXIT_SHUTDOWN:
 			report(c, "triple fault");
-			vm_finish(vm, LVMM_EXIT_TRIPLE_FAULT);
+			vm_finish(vm, CLI_TRIPLE_FAULT);
 			break;
 		case KVM_EXIT_FAIL_ENTRY:
 			fprintf(stderr, "\r\nlvmm: vCPU %d: the CPU refused the guest state (reason 0x%llx)\r\n",
 				c->id, (unsigned long long)
 				run->fail_entry.hardware_entry_failure_reason);
-			vm_finish(vm, LVMM_EXIT_FAIL_ENTRY);
+			vm_finish(vm, CLI_FAIL_ENTRY);
 			break;
 		case KVM_EXIT_INTERNAL_ERROR:
 			fprintf(stderr, "\r\nlvmm: vCPU %d: internal error %u (data 0x%llx)\r\n",
 				c->id, run->internal.suberror,
 				(unsigned long long)(run->internal.ndata ?
 						     run->internal.data[0] : 0));
-			vm_finish(vm, LVMM_EXIT_INTERNAL);
+			vm_finish(vm, CLI_INTERNAL);
 			break;
 		default:
 			report(c, "unexpected exit");
-			vm_finish(vm, LVMM_EXIT_INTERNAL);
+			vm_finish(vm, CLI_INTERNAL);
 			break;
 		}
 	}
@@ -256,7 +256,7 @@ static void *console_thread(void *arg)
 			if (escape) {
 				escape = false;
 				if (buf[i] == 'x') {
-					vm_finish(vm, LVMM_EXIT_OK);
+					vm_finish(vm, CLI_OK);
 					return NULL;
 				}
 				if (buf[i] != CTRL_A)
@@ -403,7 +403,7 @@ static int join_share_group(struct vm *vm, uint32_t group)
 	fprintf(stderr, "lvmm run: --share=%u: LVMM_SET_SHARE_GROUP: %s%s\n",
 		group, strerror(err),
 		err == ENOTTY ? " (this lvmm.ko has no page sharing)" : "");
-	return err == EPERM || err == EACCES ? LVMM_EXIT_NOPERM : LVMM_EXIT_OSERR;
+	return err == EPERM || err == EACCES ? CLI_NOPERM : CLI_OSERR;
 }
 
 /* COM1's interrupt line, wired to IOAPIC pin UART_GSI. */
@@ -479,7 +479,7 @@ int cmd_run(int argc, char **argv)
 	char *end;
 
 	if (!vm)
-		return LVMM_EXIT_OSERR;
+		return CLI_OSERR;
 	vm->device = LVMM_DEVICE_PATH;
 	vm->mem_size = 64 << 20;
 	vm->nr_cpus = 1;
@@ -493,7 +493,7 @@ int cmd_run(int argc, char **argv)
 			    vm->mem_size > (1ULL << 40)) {
 				fprintf(stderr, "lvmm run: --memory '%s': give a size of 1M to 1T, a multiple of 4K, like 64M\n",
 					optarg);
-				return LVMM_EXIT_USAGE;
+				return CLI_USAGE;
 			}
 			break;
 		case 'c':
@@ -501,7 +501,7 @@ int cmd_run(int argc, char **argv)
 			if (*end || vm->nr_cpus < 1 || vm->nr_cpus > MAX_CPUS) {
 				fprintf(stderr, "lvmm run: --cpus '%s': give 1 to %d\n",
 					optarg, MAX_CPUS);
-				return LVMM_EXIT_USAGE;
+				return CLI_USAGE;
 			}
 			break;
 		case 'N':
@@ -523,7 +523,7 @@ int cmd_run(int argc, char **argv)
 			if (parse_size(optarg, &flat_addr)) {
 				fprintf(stderr, "lvmm run: --load '%s': not an address\n",
 					optarg);
-				return LVMM_EXIT_USAGE;
+				return CLI_USAGE;
 			}
 			break;
 		case 'M':
@@ -536,7 +536,7 @@ int cmd_run(int argc, char **argv)
 			else {
 				fprintf(stderr, "lvmm run: --mode '%s': use real, protected or long\n",
 					optarg);
-				return LVMM_EXIT_USAGE;
+				return CLI_USAGE;
 			}
 			break;
 		case 'G':
@@ -544,7 +544,7 @@ int cmd_run(int argc, char **argv)
 			if (parse_share_group(optarg, &share)) {
 				fprintf(stderr, "lvmm run: --share '%s': give a group number from 1 to %u, like --share=1\n",
 					optarg, UINT32_MAX);
-				return LVMM_EXIT_USAGE;
+				return CLI_USAGE;
 			}
 			break;
 		case 'S':
@@ -558,22 +558,22 @@ int cmd_run(int argc, char **argv)
 			return 0;
 		default:
 			run_usage(stderr);
-			return LVMM_EXIT_USAGE;
+			return CLI_USAGE;
 		}
 	}
 	if (lb.kernel && optind != argc) {
 		fprintf(stderr, "lvmm run: an IMAGE and --kernel: give one of them\n");
-		return LVMM_EXIT_USAGE;
+		return CLI_USAGE;
 	}
 	if (!lb.kernel && optind != argc - 1) {
 		fprintf(stderr, "lvmm run: %s\n", optind == argc ?
 			"no IMAGE given" : "more than one IMAGE given");
 		run_usage(stderr);
-		return LVMM_EXIT_USAGE;
+		return CLI_USAGE;
 	}
 	if (lb.initrd && !lb.kernel) {
 		fprintf(stderr, "lvmm run: --initrd needs --kernel\n");
-		return LVMM_EXIT_USAGE;
+		return CLI_USAGE;
 	}
 	if (lb.kernel) {
 		lb.cmdline = cmdline ? cmdline : "console=ttyS0";
@@ -594,13 +594,13 @@ int cmd_run(int argc, char **argv)
 	if (share && !is_lvmm && share_group_given) {
 		fprintf(stderr, "lvmm run: --share=GROUP: %s is not lvmm, and KSM has no share groups; give --share alone\n",
 			vm->device);
-		return LVMM_EXIT_USAGE;
+		return CLI_USAGE;
 	}
 	vm->fd = ioctl(vm->sys_fd, KVM_CREATE_VM, 0);
 	if (vm->fd < 0) {
 		fprintf(stderr, "lvmm: KVM_CREATE_VM on %s: %s\n", vm->device,
 			strerror(errno));
-		return LVMM_EXIT_OSERR;
+		return CLI_OSERR;
 	}
 	if (name && is_lvmm) {
 		struct lvmm_vm_name n = {};
@@ -608,13 +608,13 @@ int cmd_run(int argc, char **argv)
 		if (strlen(name) >= sizeof(n.name)) {
 			fprintf(stderr, "lvmm run: --name '%s': at most %zu characters\n",
 				name, sizeof(n.name) - 1);
-			return LVMM_EXIT_USAGE;
+			return CLI_USAGE;
 		}
 		strcpy(n.name, name);
 		if (ioctl(vm->fd, LVMM_SET_VM_NAME, &n)) {
 			fprintf(stderr, "lvmm run: --name '%s': %s (letters, digits, '.', '_', '-')\n",
 				name, strerror(errno));
-			return LVMM_EXIT_USAGE;
+			return CLI_USAGE;
 		}
 	}
 	if (share && is_lvmm) {
@@ -626,14 +626,14 @@ int cmd_run(int argc, char **argv)
 	if (ret) {
 		fprintf(stderr, "lvmm: cannot set up %llu MiB of guest memory: %s\n",
 			(unsigned long long)(vm->mem_size >> 20), strerror(-ret));
-		return LVMM_EXIT_OSERR;
+		return CLI_OSERR;
 	}
 	/* Elsewhere guest memory is anonymous: KSM can merge it. */
 	if (share && !is_lvmm && madvise(vm->mem, vm->mem_size, MADV_MERGEABLE)) {
 		fprintf(stderr, "lvmm run: --share on %s: madvise(MADV_MERGEABLE): %s%s\n",
 			vm->device, strerror(errno),
 			errno == EINVAL ? " (a kernel without KSM?)" : "");
-		return LVMM_EXIT_OSERR;
+		return CLI_OSERR;
 	}
 	if (lb.kernel) {
 		code = linux_load(&lb, vm->mem, vm->mem_size, vm->nr_cpus,
@@ -644,7 +644,7 @@ int cmd_run(int argc, char **argv)
 		if (ioctl(vm->fd, KVM_CREATE_IRQCHIP, 0)) {
 			fprintf(stderr, "lvmm: KVM_CREATE_IRQCHIP on %s: %s\n",
 				vm->device, strerror(errno));
-			return LVMM_EXIT_OSERR;
+			return CLI_OSERR;
 		}
 	} else {
 		code = load_image(image, vm->mem, vm->mem_size, flat_mode,
@@ -674,7 +674,7 @@ int cmd_run(int argc, char **argv)
 		if (cpu->fd < 0 || sz <= 0) {
 			fprintf(stderr, "lvmm: KVM_CREATE_VCPU %d: %s\n", i,
 				strerror(errno));
-			return LVMM_EXIT_OSERR;
+			return CLI_OSERR;
 		}
 		cpu->run = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED,
 				cpu->fd, 0);
@@ -693,7 +693,7 @@ int cmd_run(int argc, char **argv)
 		if (ret) {
 			fprintf(stderr, "lvmm: cannot set up vCPU %d: %s\n", i,
 				strerror(-ret));
-			return LVMM_EXIT_OSERR;
+			return CLI_OSERR;
 		}
 	}
 
@@ -713,7 +713,7 @@ int cmd_run(int argc, char **argv)
 		if (pthread_create(&vm->cpus[i].thread, NULL, vcpu_thread,
 				   &vm->cpus[i])) {
 			fprintf(stderr, "lvmm: cannot start vCPU thread %d\n", i);
-			vm_finish(vm, LVMM_EXIT_OSERR);
+			vm_finish(vm, CLI_OSERR);
 			break;
 		}
 		vm->cpus[i].running = true;
