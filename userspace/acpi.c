@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lvmm.h"
+#include "cli.h"
 
 #define OEM_ID		"LVMM  "
 #define OEM_TABLE_ID	"LVMMPLAT"

@@ -20,7 +20,7 @@
 #include <linux/kvm.h>
 #include <linux/lvmm.h>
 
-#include "lvmm.h"
+#include "cli.h"
 
 #define PT_BASE		0x90000
 #define GDT_BASE	0x96000

@@ -15,7 +15,7 @@
 #include <linux/kvm.h>
 #include <linux/lvmm.h>
 
-#include "lvmm.h"
+#include "cli.h"
 
 #define SYSFS_DIR LVMM_SYSFS
 

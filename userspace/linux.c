@@ -24,7 +24,7 @@
 
 #include <linux/kvm.h>
 
-#include "lvmm.h"
+#include "cli.h"
 
 #define GDT_ADDR		0x1000
 #define ZERO_PAGE_ADDR		0x7000

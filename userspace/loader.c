@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lvmm.h"
+#include "cli.h"
 
 /* The whole file, or NULL with a message naming it. */
 uint8_t *read_whole_file(const char *path, size_t *size, int *code)

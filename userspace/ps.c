@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lvmm.h"
+#include "cli.h"
 #include "vmlist.h"
 
 #define SAMPLE_US 200000

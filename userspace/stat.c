@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lvmm.h"
+#include "cli.h"
 #include "vmlist.h"
 
 #define SHARING_DIR LVMM_SYSFS "/sharing"

@@ -18,7 +18,7 @@
 #include <linux/kvm.h>
 #include <linux/lvmm.h>
 
-#include "lvmm.h"
+#include "cli.h"
 
 #define MAX_CPUS	64
 #define CTRL_A		0x01

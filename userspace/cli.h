@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Shared declarations of the lvmm CLI.
+ * Declarations shared by the lvmm CLI's files.
  */
 #ifndef LVMM_CLI_H
 #define LVMM_CLI_H
