@@ -12,8 +12,11 @@ W ?= 1
 BUILD := $(CURDIR)/build
 CC ?= cc
 USER_CFLAGS := -O2 -g -Wall -Wextra -Wno-unused-parameter -std=gnu11 \
-	-D_GNU_SOURCE -I$(CURDIR)/uapi -I$(BUILD)/include -I$(CURDIR)/selftests/lib
+	-D_GNU_SOURCE -I$(CURDIR)/uapi -I$(BUILD)/include
 USER_LDFLAGS := -static -pthread
+# The selftests and the benchmark client use the selftest library; the CLI
+# sees only the uapi headers and the system's.
+SELFTEST_CFLAGS := $(USER_CFLAGS) -I$(CURDIR)/selftests/lib
 
 # Debian's libc headers are from 6.1; the KVM ABI lvmm implements is 6.12's.
 # Install the running target's <linux/kvm.h> the way `make headers` does.
@@ -41,6 +44,9 @@ GUEST_IMAGES := $(patsubst %,$(BUILD)/guests/%.elf,$(GUESTS64)) \
 SELFTEST_LIB := $(wildcard selftests/lib/*.c selftests/lib/*.S)
 SELFTEST_SRCS := $(wildcard selftests/*.c)
 SELFTESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(SELFTEST_SRCS))
+# The tests' helper programs, installed beside them under their own names.
+SELFTEST_TOOLS := $(patsubst selftests/tools/%.c,$(BUILD)/selftests/%,\
+	$(wildcard selftests/tools/*.c))
 SELFTEST_SCRIPTS := $(wildcard selftests/*.sh)
 BENCH_SRCS := $(wildcard scripts/bench/*.c scripts/bench/*.S)
 
@@ -113,21 +119,26 @@ $(BUILD)/bin/testvm-exit: scripts/testvm-exit.c
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -o $@ $< $(USER_LDFLAGS)
 
-selftests: $(SELFTESTS) $(BUILD)/bin/lvmm-bench $(BUILD)/bin/lvmm-bench-sharing $(BUILD)/bin/lvmm-bench-linux \
+selftests: $(SELFTESTS) $(SELFTEST_TOOLS) $(BUILD)/bin/lvmm-bench $(BUILD)/bin/lvmm-bench-sharing $(BUILD)/bin/lvmm-bench-linux \
 	$(BUILD)/bin/lvmm-bench-run $(BUILD)/bin/lvmm-bench-profile $(BUILD)/bin/lvmm-soak $(patsubst selftests/%,$(BUILD)/selftests/%,$(SELFTEST_SCRIPTS)) \
 	$(BUILD)/selftests/run_selftests $(BUILD)/selftests/run_kunit $(BUILD)/selftests/run_kvm_selftests
 
-$(BUILD)/selftests/%: selftests/%.c $(SELFTEST_LIB) $(wildcard selftests/lib/*.h) \
+$(SELFTESTS): $(BUILD)/selftests/%: selftests/%.c $(SELFTEST_LIB) $(wildcard selftests/lib/*.h) \
 		$(UAPI_HDRS) $(HARNESS) uapi/linux/lvmm.h
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -Wno-sign-compare -Wno-clobbered -o $@ $< $(SELFTEST_LIB) $(USER_LDFLAGS)
+	$(CC) $(SELFTEST_CFLAGS) -Wno-sign-compare -Wno-clobbered -o $@ $< $(SELFTEST_LIB) $(USER_LDFLAGS)
+
+$(SELFTEST_TOOLS): $(BUILD)/selftests/%: selftests/tools/%.c $(SELFTEST_LIB) \
+		$(wildcard selftests/lib/*.h) $(UAPI_HDRS) uapi/linux/lvmm.h
+	@mkdir -p $(@D)
+	$(CC) $(SELFTEST_CFLAGS) -o $@ $< $(SELFTEST_LIB) $(USER_LDFLAGS)
 
 # The benchmark client: the selftest library's code, so that it drives both
 # devices exactly as the tests do.
 $(BUILD)/bin/lvmm-bench: $(BENCH_SRCS) scripts/bench/bench.h $(SELFTEST_LIB) \
 		$(wildcard selftests/lib/*.h) $(UAPI_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -Wno-sign-compare -o $@ $(BENCH_SRCS) $(SELFTEST_LIB) $(USER_LDFLAGS)
+	$(CC) $(SELFTEST_CFLAGS) -Wno-sign-compare -o $@ $(BENCH_SRCS) $(SELFTEST_LIB) $(USER_LDFLAGS)
 
 $(BUILD)/bin/lvmm-bench-sharing: scripts/bench/sharing.sh
 	@mkdir -p $(@D)

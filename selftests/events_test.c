@@ -41,7 +41,7 @@ TEST(delivery_fault_outside_memory_is_internal_error)
 	 * KVM 6.12 on SVM re-enters the delivery forever here: KVM_RUN never
 	 * returns. lvmm gives up as KVM does on VMX, with DELIVERY_EV.
 	 */
-	if (!strcmp(vmm_device(), "/dev/kvm"))
+	if (vmm_is_kvm())
 		SKIP(return, "KVM 6.12 loops in KVM_RUN on this guest");
 	g = guest_create_with_idt(vmm_device(), GUEST_PROG(deliver_onto_no_memory));
 	run = g->vcpu->run;
@@ -101,7 +101,7 @@ TEST(interrupt_is_delivered_once)
 	EXPECT_EQ(ticks, handled);
 	guest_destroy(g);
 	/* KVM is the platform's victim here, not the subject. */
-	if (twice && !strcmp(vmm_device(), "/dev/kvm"))
+	if (twice && vmm_is_kvm())
 		SKIP(return, "KVM (EVENTINJ) got %u of %u interrupts twice from QEMU's TCG",
 		     twice, handled);
 	EXPECT_EQ(0, twice);

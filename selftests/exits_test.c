@@ -10,33 +10,6 @@
 #include "kselftest_harness.h"
 #include "guest.h"
 
-static int is_kvm(void)
-{
-	return !strcmp(vmm_device(), KVM_DEV);
-}
-
-/* CPUID of (leaf, subleaf) on a halted cpuid64 guest; restarts it. */
-static void guest_cpuid(struct guest *g, uint32_t leaf, uint32_t sub,
-			uint32_t out[4])
-{
-	struct kvm_regs regs;
-
-	guest_get_regs(g, &regs);
-	regs.rip = GUEST_CODE;
-	regs.rdi = leaf;
-	regs.rsi = sub;
-	guest_set_regs(g, &regs);
-	g->nexits = 0;
-	if (guest_run(g) != KVM_EXIT_HLT)
-		vmm_die("cpuid guest: exit %s",
-			exit_reason_str(g->vcpu->run->exit_reason));
-	guest_get_regs(g, &regs);
-	out[0] = regs.rax;
-	out[1] = regs.rbx;
-	out[2] = regs.rcx;
-	out[3] = regs.rdx;
-}
-
 TEST(cpuid_comes_from_the_table)
 {
 	struct guest *g = guest_create(vmm_device(), MODE_LONG64,
@@ -82,7 +55,7 @@ TEST(default_cpuid_hides_what_lvmm_cannot_give)
 	uint32_t r[4];
 	struct guest *g;
 
-	if (is_kvm())
+	if (vmm_is_kvm())
 		SKIP(return, "lvmm's own default table");
 	guest_no_cpuid = 1;
 	g = guest_create(vmm_device(), MODE_LONG64, GUEST_PROG(cpuid64),
@@ -111,7 +84,7 @@ TEST(supported_cpuid_has_no_svm_or_vmx)
 	unsigned int i, seen = 0;
 	int fd;
 
-	if (is_kvm())
+	if (vmm_is_kvm())
 		SKIP(return, "KVM reports SVM for nested guests");
 	fd = vmm_open(vmm_device());
 

@@ -23,7 +23,7 @@ FIXTURE_VARIANT_ADD(mode, anonymous_memory) { .backing = BACKING_ANON };
 
 FIXTURE_SETUP(mode)
 {
-	if (variant->backing == BACKING_GMEM && !strcmp(vmm_device(), KVM_DEV))
+	if (variant->backing == BACKING_GMEM && vmm_is_kvm())
 		SKIP(return, "KVM's guest_memfd cannot be mapped");
 }
 

@@ -278,11 +278,6 @@ TEST(x2apic_id_format_and_icr)
 	guest_destroy(g);
 }
 
-static int on_kvm(void)
-{
-	return !strcmp(vmm_device(), KVM_DEV);
-}
-
 /* The test's checkpoint on port 0x82 (and 0x84) reports a flag: 0 is good. */
 TEST(lvtt_write_keeps_expired_oneshot)
 {
@@ -358,7 +353,7 @@ TEST(apic_base_disable_drops_taken_irq)
 	struct kvm_vcpu_events ev = { 0 };
 	uint8_t data;
 
-	if (on_kvm())
+	if (vmm_is_kvm())
 		SKIP(return, "KVM keeps the APIC's state when it is disabled");
 	g = apic_guest(GUEST_PROG(apic_irq_window));
 	ASSERT_EQ(0x82, next_on(g->vcpu, &data));

@@ -14,11 +14,6 @@
 #include "kselftest_harness.h"
 #include "guest.h"
 
-static int is_kvm(void)
-{
-	return !strcmp(vmm_device(), KVM_DEV);
-}
-
 /*
  * Point memory64 at its work from the start: sum @n bytes at @src into RAX,
  * then fill @n bytes at @dst with 0xab.
@@ -49,7 +44,7 @@ FIXTURE_VARIANT_ADD(shared, anonymous_memory) { .backing = BACKING_ANON };
 
 FIXTURE_SETUP(shared)
 {
-	if (variant->backing == BACKING_GMEM && is_kvm())
+	if (variant->backing == BACKING_GMEM && vmm_is_kvm())
 		SKIP(return, "KVM's guest_memfd cannot be mapped");
 	self->g = guest_create(vmm_device(), MODE_LONG64, GUEST_PROG(memory64),
 			       variant->backing);
@@ -113,7 +108,7 @@ TEST(slot_rules)
 	EXPECT_EQ(EINVAL, set_region(vm, 2, 0, 0x200000, 0x1000, hva + 8));
 	EXPECT_EQ(EINVAL, set_region(vm, 2, 1u << 7, 0x200000, 0x1000, hva));
 	/* Address space 1 is KVM's SMM space; lvmm has no SMM. */
-	if (!is_kvm())
+	if (!vmm_is_kvm())
 		EXPECT_EQ(EINVAL, set_region(vm, 0x10000, 0, 0x200000, 0x1000, hva));
 	EXPECT_EQ(EINVAL, set_region(vm, 100000, 0, 0x200000, 0x1000, hva));
 	/* Oversized: more pages than a slot may have. */
@@ -204,7 +199,7 @@ TEST(own_memory_rules)
 	struct vm *vm;
 	int fd;
 
-	if (is_kvm())
+	if (vmm_is_kvm())
 		SKIP(return, "lvmm's mappable guest_memfd");
 	vm = vm_create(vmm_device());
 	EXPECT_EQ(-1, vm_create_gmem(vm, 0));
@@ -241,7 +236,7 @@ TEST(own_memory_outlives_the_vm)
 	struct guest *g;
 	uint8_t *mem;
 
-	if (is_kvm())
+	if (vmm_is_kvm())
 		SKIP(return, "lvmm's mappable guest_memfd");
 	g = guest_create(vmm_device(), MODE_LONG64, GUEST_PROG(memory64),
 			 BACKING_GMEM);

@@ -61,11 +61,6 @@ static void start(struct runner *r, struct vcpu *vcpu, int id, pthread_t *t)
 		vmm_die("pthread_create");
 }
 
-static int is_kvm(void)
-{
-	return !strcmp(vmm_device(), KVM_DEV);
-}
-
 TEST(eight_vms_of_four_vcpus)
 {
 	struct guest *g[8];
@@ -108,7 +103,7 @@ TEST(sixty_four_vcpus_in_one_vm)
 	v[0] = g->vcpu;
 	for (i = 1; i < 64; i++)
 		v[i] = guest_add_vcpu(g, i);
-	if (!is_kvm()) {
+	if (!vmm_is_kvm()) {
 		/* lvmm's default max_vcpus is 64: ids run 0-63. */
 		EXPECT_EQ(-1, ioctl(g->vm->fd, KVM_CREATE_VCPU, 64));
 		EXPECT_EQ(EINVAL, errno);
@@ -206,7 +201,7 @@ static void start_ap(struct __test_metadata *_metadata, int x2apic)
 	g = guest_create(vmm_device(), MODE_LONG64, GUEST_PROG(smp_start_ap),
 			 BACKING_DEFAULT);
 	guest_irqchip = 0;
-	a.vcpu = __vcpu_create(g->vm, 1);
+	a.vcpu = vcpu_create_bare(g->vm, 1);
 	memcpy(g->mem + (SIPI_VECTOR << 12), hello.code, hello.len);
 	memcpy(g->mem + (WRONG_VECTOR << 12), hello.code, hello.len);
 	guest_get_regs(g, &regs);
@@ -312,7 +307,7 @@ TEST(killed_vmm_frees_its_vms)
 	char c;
 	pid_t pid;
 
-	if (is_kvm())
+	if (vmm_is_kvm())
 		SKIP(return, "reads lvmm's counters");
 	vms = lvmm_stat("vms");
 	vcpus = lvmm_stat("vcpus");
@@ -349,7 +344,7 @@ TEST(fds_closed_in_any_order)
 	long vms;
 	int order;
 
-	if (is_kvm())
+	if (vmm_is_kvm())
 		SKIP(return, "reads lvmm's counters");
 	vms = lvmm_stat("vms");
 	for (order = 0; order < 2; order++) {

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lvmm.h"
+#include "cli.h"
 
 #define OEM_ID		"LVMM  "
 #define OEM_TABLE_ID	"LVMMPLAT"
@@ -234,7 +234,7 @@ int acpi_setup(uint8_t *mem, int nr_cpus, uint64_t *rsdp_addr)
 
 	if (nr_cpus > 254) {
 		fprintf(stderr, "lvmm: the MADT has xAPIC entries only: at most 254 vCPUs\n");
-		return LVMM_EXIT_USAGE;
+		return CLI_USAGE;
 	}
 	memset(mem + ACPI_TABLES_ADDR, 0, ACPI_TABLES_END - ACPI_TABLES_ADDR);
 	xsdt_addr = addr + 64;
@@ -249,7 +249,7 @@ int acpi_setup(uint8_t *mem, int nr_cpus, uint64_t *rsdp_addr)
 	build_fadt((void *)(mem + fadt_addr), dsdt_addr);
 	len = build_madt(mem + madt_addr, nr_cpus);
 	if (madt_addr + len > ACPI_TABLES_END)
-		return LVMM_EXIT_USAGE;
+		return CLI_USAGE;
 
 	h = (void *)(mem + xsdt_addr);
 	xsdt_entries = (uint64_t *)(h + 1);

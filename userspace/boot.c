@@ -20,7 +20,7 @@
 #include <linux/kvm.h>
 #include <linux/lvmm.h>
 
-#include "lvmm.h"
+#include "cli.h"
 
 #define PT_BASE		0x90000
 #define GDT_BASE	0x96000
@@ -47,7 +47,7 @@ int boot_setup_memory(uint8_t *mem, uint64_t mem_size, int nr_cpus,
 	if (len > CMDLINE_MAX) {
 		fprintf(stderr, "lvmm: --cmdline: %zu bytes, at most %d fit\n",
 			len, CMDLINE_MAX);
-		return LVMM_EXIT_USAGE;
+		return CLI_USAGE;
 	}
 	pml4[0] = (PT_BASE + 0x1000) | 3;
 	for (i = 0; i < 4; i++) {

@@ -9,7 +9,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "lvmm.h"
+#include "cli.h"
 
 static struct termios saved;
 static volatile sig_atomic_t raw_active;

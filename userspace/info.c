@@ -15,7 +15,7 @@
 #include <linux/kvm.h>
 #include <linux/lvmm.h>
 
-#include "lvmm.h"
+#include "cli.h"
 
 #define SYSFS_DIR LVMM_SYSFS
 
@@ -28,12 +28,12 @@ int open_device(const char *path, int *exit_code)
 	fprintf(stderr, "lvmm: cannot open %s: %s\n", path, strerror(errno));
 	if (errno == ENOENT) {
 		fprintf(stderr, "lvmm: is the module loaded? try 'insmod kmod/lvmm.ko'\n");
-		*exit_code = LVMM_EXIT_NODEV;
+		*exit_code = CLI_NODEV;
 	} else if (errno == EACCES || errno == EPERM) {
 		fprintf(stderr, "lvmm: %s is root-only (mode 0600)\n", path);
-		*exit_code = LVMM_EXIT_NOPERM;
+		*exit_code = CLI_NOPERM;
 	} else {
-		*exit_code = LVMM_EXIT_OSERR;
+		*exit_code = CLI_OSERR;
 	}
 	return -1;
 }
@@ -95,12 +95,12 @@ int cmd_info(int argc, char **argv)
 			return 0;
 		default:
 			info_usage(stderr);
-			return LVMM_EXIT_USAGE;
+			return CLI_USAGE;
 		}
 	}
 	if (optind != argc) {
 		fprintf(stderr, "lvmm info: unexpected argument '%s'\n", argv[optind]);
-		return LVMM_EXIT_USAGE;
+		return CLI_USAGE;
 	}
 
 	fd = open_device(device, &code);
@@ -111,7 +111,7 @@ int cmd_info(int argc, char **argv)
 	if (api < 0) {
 		fprintf(stderr, "lvmm: KVM_GET_API_VERSION on %s: %s\n", device,
 			strerror(errno));
-		return LVMM_EXIT_OSERR;
+		return CLI_OSERR;
 	}
 	printf("device:          %s (KVM API %d)\n", device, api);
 

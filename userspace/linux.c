@@ -24,7 +24,7 @@
 
 #include <linux/kvm.h>
 
-#include "lvmm.h"
+#include "cli.h"
 
 #define GDT_ADDR		0x1000
 #define ZERO_PAGE_ADDR		0x7000
@@ -89,7 +89,7 @@ static void put32(uint8_t *p, unsigned int off, uint32_t v)
 static int bad_kernel(const char *path, const char *why)
 {
 	fprintf(stderr, "lvmm: --kernel %s: %s\n", path, why);
-	return LVMM_EXIT_BADIMAGE;
+	return CLI_BADIMAGE;
 }
 
 static void add_e820(uint8_t *zp, uint64_t addr, uint64_t size, uint32_t type)
@@ -163,7 +163,7 @@ static int load_initrd(const char *path, uint8_t *mem, uint64_t mem_size,
 		fprintf(stderr, "lvmm: --initrd %s: %zu KiB do not fit above the kernel; give more memory (-m)\n",
 			path, size >> 10);
 		free(buf);
-		return LVMM_EXIT_USAGE;
+		return CLI_USAGE;
 	}
 	memcpy(mem + addr, buf, size);
 	free(buf);
@@ -184,12 +184,12 @@ int linux_load(const struct linux_boot *lb, uint8_t *mem, uint64_t mem_size,
 	if (mem_size > LINUX_MAX_RAM) {
 		fprintf(stderr, "lvmm: --kernel: at most %llu MiB of memory (-m): the platform has no RAM above the 32-bit MMIO hole\n",
 			LINUX_MAX_RAM >> 20);
-		return LVMM_EXIT_USAGE;
+		return CLI_USAGE;
 	}
 	k = read_whole_file(lb->kernel, &size, &code);
 	if (!k)
 		return code;
-	code = LVMM_EXIT_BADIMAGE;
+	code = CLI_BADIMAGE;
 	if (size < HDR_END + 0x200 || k[HDR_BOOT_FLAG] != 0x55 ||
 	    k[HDR_BOOT_FLAG + 1] != 0xaa || memcmp(k + HDR_MAGIC, "HdrS", 4)) {
 		bad_kernel(lb->kernel, "not a bzImage (no boot sector signature or \"HdrS\" header)");
@@ -210,7 +210,7 @@ int linux_load(const struct linux_boot *lb, uint8_t *mem, uint64_t mem_size,
 	if (len >= get32(k, HDR_CMDLINE_SIZE) || len >= CMDLINE_LIMIT) {
 		fprintf(stderr, "lvmm: --cmdline: %zu bytes; this kernel takes at most %u\n",
 			len, get32(k, HDR_CMDLINE_SIZE) - 1);
-		code = LVMM_EXIT_USAGE;
+		code = CLI_USAGE;
 		goto out;
 	}
 	/* The preferred address, unless the kernel cannot be moved there. */
@@ -226,7 +226,7 @@ int linux_load(const struct linux_boot *lb, uint8_t *mem, uint64_t mem_size,
 			lb->kernel, (unsigned long long)(init_size >> 20),
 			(unsigned long long)load,
 			(unsigned long long)((load + init_size) >> 20) + 64);
-		code = LVMM_EXIT_USAGE;
+		code = CLI_USAGE;
 		goto out;
 	}
 	memcpy(mem + load, k + pm_offset, size - pm_offset);

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lvmm.h"
+#include "cli.h"
 
 /* The whole file, or NULL with a message naming it. */
 uint8_t *read_whole_file(const char *path, size_t *size, int *code)
@@ -26,7 +26,7 @@ uint8_t *read_whole_file(const char *path, size_t *size, int *code)
 	if (fd < 0 || fstat(fd, &st)) {
 		fprintf(stderr, "lvmm: cannot read %s: %s\n", path,
 			strerror(errno));
-		*code = LVMM_EXIT_NOINPUT;
+		*code = CLI_NOINPUT;
 		if (fd >= 0)
 			close(fd);
 		return NULL;
@@ -34,7 +34,7 @@ uint8_t *read_whole_file(const char *path, size_t *size, int *code)
 	if (!S_ISREG(st.st_mode) || !st.st_size) {
 		fprintf(stderr, "lvmm: %s: %s\n", path,
 			S_ISREG(st.st_mode) ? "file is empty" : "not a regular file");
-		*code = LVMM_EXIT_BADIMAGE;
+		*code = CLI_BADIMAGE;
 		close(fd);
 		return NULL;
 	}
@@ -45,7 +45,7 @@ uint8_t *read_whole_file(const char *path, size_t *size, int *code)
 		fprintf(stderr, "lvmm: cannot read %s: %s\n", path,
 			n < 0 ? strerror(errno) : "short read");
 		free(buf);
-		*code = LVMM_EXIT_NOINPUT;
+		*code = CLI_NOINPUT;
 		return NULL;
 	}
 	*size = st.st_size;
@@ -61,14 +61,14 @@ static int place(const char *path, uint64_t addr, uint64_t len,
 			path, (unsigned long long)addr,
 			(unsigned long long)(addr + len),
 			(unsigned long long)(mem_size >> 20));
-		return LVMM_EXIT_BADIMAGE;
+		return CLI_BADIMAGE;
 	}
 	if (addr < BOOT_AREA_END && addr + len > BOOT_AREA_START) {
 		fprintf(stderr, "lvmm: image %s: [0x%llx, 0x%llx) overlaps lvmm's boot area [0x%x, 0x%x)\n",
 			path, (unsigned long long)addr,
 			(unsigned long long)(addr + len), BOOT_AREA_START,
 			BOOT_AREA_END);
-		return LVMM_EXIT_BADIMAGE;
+		return CLI_BADIMAGE;
 	}
 	return 0;
 }
@@ -86,12 +86,12 @@ static int load_elf##bits(const char *path, const uint8_t *buf,		\
 	    eh->e_phoff > size ||						\
 	    (size - eh->e_phoff) / sizeof(Elf##bits##_Phdr) < eh->e_phnum) { \
 		fprintf(stderr, "lvmm: image %s: truncated or corrupt ELF header\n", path); \
-		return LVMM_EXIT_BADIMAGE;				\
+		return CLI_BADIMAGE;					\
 	}								\
 	if (eh->e_type != ET_EXEC) {					\
 		fprintf(stderr, "lvmm: image %s: not a static executable (ELF type %u)\n", \
 			path, eh->e_type);				\
-		return LVMM_EXIT_BADIMAGE;				\
+		return CLI_BADIMAGE;					\
 	}								\
 	for (i = 0; i < eh->e_phnum; i++) {				\
 		const Elf##bits##_Phdr *ph = (const void *)(buf + eh->e_phoff + \
@@ -99,7 +99,7 @@ static int load_elf##bits(const char *path, const uint8_t *buf,		\
 									\
 		if (ph->p_type == PT_INTERP || ph->p_type == PT_DYNAMIC) { \
 			fprintf(stderr, "lvmm: image %s: dynamically linked; link it -static -nostdlib\n", path); \
-			return LVMM_EXIT_BADIMAGE;			\
+			return CLI_BADIMAGE;				\
 		}							\
 		if (ph->p_type != PT_LOAD || !ph->p_memsz)		\
 			continue;					\
@@ -107,7 +107,7 @@ static int load_elf##bits(const char *path, const uint8_t *buf,		\
 		    ph->p_filesz > size - ph->p_offset) {		\
 			fprintf(stderr, "lvmm: image %s: segment %u lies outside the file\n", \
 				path, i);				\
-			return LVMM_EXIT_BADIMAGE;			\
+			return CLI_BADIMAGE;				\
 		}							\
 		ret = place(path, ph->p_paddr, ph->p_memsz, mem_size);	\
 		if (ret)						\
@@ -146,7 +146,7 @@ int load_image(const char *path, uint8_t *mem, uint64_t mem_size,
 		} else {
 			fprintf(stderr, "lvmm: image %s: ELF for another machine (class %u, machine %u)\n",
 				path, buf[EI_CLASS], machine);
-			code = LVMM_EXIT_BADIMAGE;
+			code = CLI_BADIMAGE;
 		}
 	} else {
 		img->mode = flat_mode;
@@ -156,7 +156,7 @@ int load_image(const char *path, uint8_t *mem, uint64_t mem_size,
 		    (flat_addr & 0xf || flat_addr + size > 0x100000)) {
 			fprintf(stderr, "lvmm: image %s: a real-mode image must start on a 16-byte boundary below 1 MiB (--load)\n",
 				path);
-			code = LVMM_EXIT_BADIMAGE;
+			code = CLI_BADIMAGE;
 		}
 		if (!code)
 			memcpy(mem + flat_addr, buf, size);

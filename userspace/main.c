@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lvmm.h"
+#include "cli.h"
 
 static const struct command {
 	const char *name;
@@ -34,7 +34,7 @@ int main(int argc, char **argv)
 
 	if (argc < 2) {
 		usage(stderr);
-		return LVMM_EXIT_USAGE;
+		return CLI_USAGE;
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		usage(stdout);
@@ -45,5 +45,5 @@ int main(int argc, char **argv)
 			return commands[i].fn(argc - 1, argv + 1);
 	fprintf(stderr, "lvmm: unknown command '%s'\n", argv[1]);
 	usage(stderr);
-	return LVMM_EXIT_USAGE;
+	return CLI_USAGE;
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lvmm.h"
+#include "cli.h"
 #include "vmlist.h"
 
 #define SAMPLE_US 200000
@@ -25,19 +25,19 @@ int cmd_ps(int argc, char **argv)
 	}
 	if (argc > 1) {
 		fprintf(stderr, "lvmm ps: unexpected argument '%s'\n", argv[1]);
-		return LVMM_EXIT_USAGE;
+		return CLI_USAGE;
 	}
 	a = vm_list(&na);
 	if (!a) {
 		fprintf(stderr, "lvmm ps: cannot read %s/vms: %s (is lvmm.ko loaded?)\n",
 			LVMM_SYSFS, strerror(errno));
-		return LVMM_EXIT_NODEV;
+		return CLI_NODEV;
 	}
 	usleep(SAMPLE_US);
 	b = vm_list(&nb);
 	if (!b) {
 		vm_list_free(a, na);
-		return LVMM_EXIT_NODEV;
+		return CLI_NODEV;
 	}
 
 	printf("%4s %-16s %7s %5s %9s %9s %9s\n", "ID", "NAME", "PID", "VCPUS",

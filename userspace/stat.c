@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lvmm.h"
+#include "cli.h"
 #include "vmlist.h"
 
 #define SHARING_DIR LVMM_SYSFS "/sharing"
@@ -245,7 +245,7 @@ int cmd_stat(int argc, char **argv)
 			if (*end || watch <= 0) {
 				fprintf(stderr, "lvmm stat: --watch '%s': give a number of seconds\n",
 					optarg);
-				return LVMM_EXIT_USAGE;
+				return CLI_USAGE;
 			}
 			break;
 		case 'h':
@@ -253,14 +253,14 @@ int cmd_stat(int argc, char **argv)
 			return 0;
 		default:
 			stat_usage(stderr);
-			return LVMM_EXIT_USAGE;
+			return CLI_USAGE;
 		}
 	}
 	if (optind < argc)
 		which = argv[optind++];
 	if (optind < argc) {
 		fprintf(stderr, "lvmm stat: unexpected argument '%s'\n", argv[optind]);
-		return LVMM_EXIT_USAGE;
+		return CLI_USAGE;
 	}
 
 	for (;;) {
@@ -268,14 +268,14 @@ int cmd_stat(int argc, char **argv)
 		if (!vms) {
 			fprintf(stderr, "lvmm stat: cannot read %s/vms: %s (is lvmm.ko loaded?)\n",
 				LVMM_SYSFS, strerror(errno));
-			return LVMM_EXIT_NODEV;
+			return CLI_NODEV;
 		}
 		for (i = 0, found = 0; i < n; i++)
 			found |= matches(&vms[i], which);
 		if (which && !found) {
 			fprintf(stderr, "lvmm stat: no VM with id or name '%s'\n", which);
 			vm_list_free(vms, n);
-			return LVMM_EXIT_USAGE;
+			return CLI_USAGE;
 		}
 		if (watch)
 			printf("\033[H\033[J");	/* home, clear */

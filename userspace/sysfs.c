@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lvmm.h"
+#include "cli.h"
 
 int sysfs_read(const char *dir, const char *name, char *buf, size_t len)
 {

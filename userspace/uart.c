@@ -22,7 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lvmm.h"
+#include "cli.h"
 
 #define LCR_DLAB	0x80
 #define LSR_DR		0x01

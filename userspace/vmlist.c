@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lvmm.h"
+#include "cli.h"
 #include "vmlist.h"
 
 const char *const vm_exit_reasons[VM_EXIT_REASONS] = {

@@ -391,3 +391,28 @@ uint32_t guest_run(struct guest *g)
 	} while (reason == KVM_EXIT_IO || reason == KVM_EXIT_MMIO);
 	return reason;
 }
+
+/*
+ * The halted cpuid64 guest runs CPUID once more from the start: how the
+ * guest, rather than KVM_GET_CPUID2, sees leaf @leaf, subleaf @sub.
+ */
+void guest_cpuid(struct guest *g, uint32_t leaf, uint32_t sub,
+		 uint32_t out[4])
+{
+	struct kvm_regs regs;
+
+	guest_get_regs(g, &regs);
+	regs.rip = GUEST_CODE;
+	regs.rdi = leaf;
+	regs.rsi = sub;
+	guest_set_regs(g, &regs);
+	g->nexits = 0;
+	if (guest_run(g) != KVM_EXIT_HLT)
+		vmm_die("cpuid guest: exit %s",
+			exit_reason_str(g->vcpu->run->exit_reason));
+	guest_get_regs(g, &regs);
+	out[0] = regs.rax;
+	out[1] = regs.rbx;
+	out[2] = regs.rcx;
+	out[3] = regs.rdx;
+}

@@ -95,6 +95,9 @@ uint32_t guest_step(struct guest *g);
  * other final exit gives minus its reason.
  */
 int guest_trap_outcome(struct guest *g);
+/* EAX, EBX, ECX, EDX of CPUID(@leaf, @sub) in a cpuid64 guest. */
+void guest_cpuid(struct guest *g, uint32_t leaf, uint32_t sub,
+		 uint32_t out[4]);
 void guest_get_regs(struct guest *g, struct kvm_regs *regs);
 void guest_set_regs(struct guest *g, const struct kvm_regs *regs);
 /* The test VMM's answer to MMIO read number @seq at @addr. */

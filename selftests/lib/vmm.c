@@ -36,6 +36,11 @@ const char *vmm_device(void)
 	return dev && *dev ? dev : LVMM_DEV;
 }
 
+int vmm_is_kvm(void)
+{
+	return !strcmp(vmm_device(), KVM_DEV);
+}
+
 int __vmm_open(const char *path)
 {
 	return open(path, O_RDWR | O_CLOEXEC);
@@ -89,7 +94,7 @@ void *vm_add_anon_memory(struct vm *vm, uint32_t slot, uint64_t gpa,
 	return mem;
 }
 
-struct vcpu *__vcpu_create(struct vm *vm, int id)
+struct vcpu *vcpu_create_bare(struct vm *vm, int id)
 {
 	struct vcpu *vcpu = calloc(1, sizeof(*vcpu));
 	void *run;
@@ -116,7 +121,7 @@ struct vcpu *__vcpu_create(struct vm *vm, int id)
 struct vcpu *vcpu_create(struct vm *vm, int id)
 {
 	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
-	struct vcpu *vcpu = __vcpu_create(vm, id);
+	struct vcpu *vcpu = vcpu_create_bare(vm, id);
 
 	vmm_ioctl(vcpu->fd, KVM_SET_MP_STATE, &mp);
 	return vcpu;
@@ -173,6 +178,16 @@ void vcpu_setup_real_mode(struct vcpu *vcpu, uint64_t rip)
 	regs.rip = rip;
 	regs.rflags = 0x2;
 	vmm_ioctl(vcpu->fd, KVM_SET_REGS, &regs);
+}
+
+struct kvm_cpuid_entry2 *cpuid_leaf(struct cpuid_table *t, uint32_t function)
+{
+	uint32_t i;
+
+	for (i = 0; i < t->hdr.nent; i++)
+		if (t->e[i].function == function && !t->e[i].index)
+			return &t->e[i];
+	return NULL;
 }
 
 const char *exit_reason_str(uint32_t reason)

@@ -45,8 +45,25 @@ struct vcpu {
 	size_t run_size;
 };
 
+/* KVM_GET/SET_MSRS with room for a few MSRs. */
+struct msrs {
+	struct kvm_msrs hdr;
+	struct kvm_msr_entry e[16];
+};
+
+/* KVM_GET_SUPPORTED_CPUID or KVM_GET/SET_CPUID2 with room for the table. */
+struct cpuid_table {
+	struct kvm_cpuid2 hdr;
+	struct kvm_cpuid_entry2 e[100];
+};
+
+/* Leaf @function, subleaf 0, of @t; NULL if @t has none. */
+struct kvm_cpuid_entry2 *cpuid_leaf(struct cpuid_table *t, uint32_t function);
+
 /* Device the test targets: $LVMM_DEVICE, or /dev/lvmm. */
 const char *vmm_device(void);
+/* Whether that device is KVM, for the tests that differ there. */
+int vmm_is_kvm(void);
 int __vmm_open(const char *path);
 int vmm_open(const char *path);
 
@@ -58,8 +75,11 @@ void *vm_add_anon_memory(struct vm *vm, uint32_t slot, uint64_t gpa,
 
 /* A runnable vCPU, as KVM's selftests make every vCPU. */
 struct vcpu *vcpu_create(struct vm *vm, int id);
-/* A vCPU as KVM_CREATE_VCPU leaves it: an AP waits for INIT/SIPI. */
-struct vcpu *__vcpu_create(struct vm *vm, int id);
+/*
+ * A vCPU as KVM_CREATE_VCPU leaves it: with the in-kernel irqchip, an AP
+ * waits for INIT and SIPI.
+ */
+struct vcpu *vcpu_create_bare(struct vm *vm, int id);
 void vcpu_destroy(struct vcpu *vcpu);
 int __vcpu_run(struct vcpu *vcpu);
 /* __vcpu_run() with SIGALRM due after @usec microseconds to interrupt it. */

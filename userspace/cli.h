@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Shared declarations of the lvmm CLI.
+ * Declarations shared by the lvmm CLI's files.
  */
 #ifndef LVMM_CLI_H
 #define LVMM_CLI_H
@@ -10,18 +10,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Exit codes; see Documentation/cli.rst. */
-enum lvmm_exit {
-	LVMM_EXIT_OK		= 0,
-	LVMM_EXIT_USAGE		= 64,	/* bad option (EX_USAGE) */
-	LVMM_EXIT_BADIMAGE	= 65,	/* image malformed (EX_DATAERR) */
-	LVMM_EXIT_NOINPUT	= 66,	/* image unreadable (EX_NOINPUT) */
-	LVMM_EXIT_NODEV		= 69,	/* no /dev/lvmm: module not loaded */
-	LVMM_EXIT_OSERR		= 71,	/* a system call failed */
-	LVMM_EXIT_NOPERM	= 77,	/* permission denied */
-	LVMM_EXIT_TRIPLE_FAULT	= 80,	/* the guest triple-faulted */
-	LVMM_EXIT_FAIL_ENTRY	= 81,	/* the CPU refused the guest state */
-	LVMM_EXIT_INTERNAL	= 82,	/* the hypervisor could not go on */
+/*
+ * The lvmm process's exit status (Documentation/cli.rst), not a VM exit:
+ * sysexits.h's codes for the CLI's own failures, 80 and up for a guest
+ * that could not go on.
+ */
+enum cli_status {
+	CLI_OK			= 0,
+	CLI_USAGE		= 64,	/* bad option (EX_USAGE) */
+	CLI_BADIMAGE		= 65,	/* image malformed (EX_DATAERR) */
+	CLI_NOINPUT		= 66,	/* image unreadable (EX_NOINPUT) */
+	CLI_NODEV		= 69,	/* no /dev/lvmm: module not loaded */
+	CLI_OSERR		= 71,	/* a system call failed */
+	CLI_NOPERM		= 77,	/* permission denied */
+	CLI_TRIPLE_FAULT	= 80,	/* the guest triple-faulted */
+	CLI_FAIL_ENTRY		= 81,	/* the CPU refused the guest state */
+	CLI_INTERNAL		= 82,	/* the hypervisor could not go on */
 };
 
 int cmd_info(int argc, char **argv);

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The VM that lvmm run builds (vm_setup.c) and runs (vm_run.c): what the
+ * options asked for, and the VM and vCPUs made from it.
+ */
+#ifndef LVMM_CLI_VM_H
+#define LVMM_CLI_VM_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <linux/kvm.h>
+
+#include "cli.h"
+
+#define MAX_CPUS	64
+
+/* lvmm run's options, checked and with their defaults filled in. */
+struct run_config {
+	const char *device;
+	uint64_t mem_size;
+	int nr_cpus;
+	const char *name;		/* or NULL */
+	const char *image;		/* NULL with --kernel */
+	const char *cmdline;		/* for IMAGE */
+	struct linux_boot lb;		/* lb.kernel set with --kernel */
+	enum cpu_mode flat_mode;
+	uint64_t flat_addr;
+	uint32_t share;			/* LVMM_SHARE_NONE without --share */
+	bool share_group_given;		/* --share=GROUP, not --share alone */
+	bool stats;
+	bool quiet;
+};
+
+struct vcpu {
+	struct vm *vm;
+	int id;
+	int fd;
+	struct kvm_run *run;
+	pthread_t thread;
+	bool started;
+	bool running;
+	uint64_t exits[KVM_EXIT_MEMORY_FAULT + 1];
+};
+
+struct vm {
+	const char *device;
+	int sys_fd;
+	int fd;
+	uint8_t *mem;
+	uint64_t mem_size;
+	int nr_cpus;
+	struct image img;
+	struct uart uart;
+	struct vcpu cpus[MAX_CPUS];
+	pthread_mutex_t lock;		/* @done, @status, vCPU start */
+	pthread_cond_t cond;
+	bool done;
+	int status;
+	const char *why;		/* how the guest ended, for people */
+	bool quiet;
+};
+
+/* Make @vm as @cfg asks, up to runnable vCPUs; 0 or an exit status. */
+int vm_setup(struct vm *vm, const struct run_config *cfg);
+/* Run @vm's vCPUs and console until the guest ends; its exit status. */
+int vm_run(struct vm *vm);
+
+#endif /* LVMM_CLI_VM_H */
