@@ -15,7 +15,7 @@
 #include <linux/lvmm.h>
 
 #include "cli.h"
-#include "vm.h"
+#include "run_vm.h"
 
 static int parse_size(const char *s, uint64_t *out)
 {

@@ -16,7 +16,7 @@
 #include <linux/lvmm.h>
 
 #include "cli.h"
-#include "vm.h"
+#include "run_vm.h"
 
 #define CTRL_A		0x01
 

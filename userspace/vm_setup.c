@@ -15,7 +15,7 @@
 #include <linux/lvmm.h>
 
 #include "cli.h"
-#include "vm.h"
+#include "run_vm.h"
 
 static int setup_memory(struct vm *vm, bool own_memory)
 {

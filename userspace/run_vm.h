@@ -3,8 +3,8 @@
  * The VM that lvmm run builds (vm_setup.c) and runs (vm_run.c): what the
  * options asked for, and the VM and vCPUs made from it.
  */
-#ifndef LVMM_CLI_VM_H
-#define LVMM_CLI_VM_H
+#ifndef LVMM_CLI_RUN_VM_H
+#define LVMM_CLI_RUN_VM_H
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -67,4 +67,4 @@ int vm_setup(struct vm *vm, const struct run_config *cfg);
 /* Run @vm's vCPUs and console until the guest ends; its exit status. */
 int vm_run(struct vm *vm);
 
-#endif /* LVMM_CLI_VM_H */
+#endif /* LVMM_CLI_RUN_VM_H */
