@@ -260,9 +260,12 @@ void svm_event_check_entry(struct lvmm_vcpu *vcpu)
 	int pending = sv->virq_injected ? sv->virq_vector :
 		      vcpu->irq_pending ? vcpu->irq_vector : -1;
 	u32 broken = svm_check_entry_events(sv->vmcb, sv->requeued, pending);
+	u64 hsave;
 
+	/* The save area VMRUN will really use: the MSR, not our copy. */
+	rdmsrl(MSR_VM_HSAVE_PA, hsave);
 	if ((sv->vmcb->save.cr3 & CR3_ADDR_MASK) == host_cr3() ||
-	    sv->vmcb_pa == sc->hsave_pa || sv->vmcb_pa == sc->host_vmcb_pa)
+	    sv->vmcb_pa == hsave || sv->vmcb_pa == sc->host_vmcb_pa)
 		broken |= BIT(SVM_EVCHK_HOST_STATE);
 
 	sv->requeued = 0;
