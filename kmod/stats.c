@@ -149,6 +149,7 @@ EXIT_ATTR(wrmsr, LVMM_EXIT_WRMSR);
 EXIT_ATTR(xsetbv, LVMM_EXIT_XSETBV);
 EXIT_ATTR(hypercall, LVMM_EXIT_HYPERCALL);
 EXIT_ATTR(ud, LVMM_EXIT_UD);
+EXIT_ATTR(dr, LVMM_EXIT_DR);
 EXIT_ATTR(shutdown, LVMM_EXIT_SHUTDOWN);
 EXIT_ATTR(fail_entry, LVMM_EXIT_FAIL_ENTRY);
 EXIT_ATTR(unknown, LVMM_EXIT_UNKNOWN);
@@ -158,7 +159,7 @@ static struct attribute *exits_attrs[] = {
 	&exit_intr_attr.attr, &exit_cpuid_attr.attr, &exit_hlt_attr.attr,
 	&exit_io_attr.attr, &exit_npf_attr.attr, &exit_rdmsr_attr.attr,
 	&exit_wrmsr_attr.attr, &exit_xsetbv_attr.attr, &exit_hypercall_attr.attr,
-	&exit_ud_attr.attr,
+	&exit_ud_attr.attr, &exit_dr_attr.attr,
 	&exit_shutdown_attr.attr, &exit_fail_entry_attr.attr,
 	&exit_unknown_attr.attr, &exit_other_attr.attr, NULL,
 };

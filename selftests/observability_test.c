@@ -62,6 +62,25 @@ TEST(vm_and_vcpu_counters)
 	EXPECT_FALSE(find_my_vm(vm, sizeof(vm))) TH_LOG("VM directory left behind");
 }
 
+/*
+ * Each MOV to or from a debug register is an exit of its own (lvmm
+ * intercepts them all) and counts in exits/dr: dr64 makes six writes and
+ * six reads.
+ */
+TEST(debug_register_exits_counted)
+{
+	struct guest *g = guest_create(LVMM_DEV, MODE_LONG64, GUEST_PROG(dr64),
+				       BACKING_DEFAULT);
+	char vm[512], vcpu[600];
+
+	ASSERT_EQ(KVM_EXIT_HLT, guest_run(g));
+	ASSERT_TRUE(find_my_vm(vm, sizeof(vm)));
+	snprintf(vcpu, sizeof(vcpu), "%s/vcpu0", vm);
+	EXPECT_EQ(12, read_sysfs_num(vcpu, "exits/dr"));
+	EXPECT_EQ(1, read_sysfs_num(vcpu, "exits/hlt"));
+	guest_destroy(g);
+}
+
 TEST(tracepoints)
 {
 	struct guest *g;
