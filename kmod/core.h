@@ -31,6 +31,10 @@
  *                       taken by the APIC timer in hard interrupt context.
  *                       Never two APICs' locks at once.
  *
+ * The write sinks (iodev.h): vm->io.lock (mutex) for registering
+ * ioeventfds and coalesced zones, with nothing else held; exits read them
+ * under RCU. vm->io.ring_lock (spinlock) is a leaf: the coalesced ring.
+ *
  * vm->clock.lock (seqlock) is a leaf: kvmclock's reference, written only by
  * KVM_SET_CLOCK with nothing else held (pvclock.h).
  */

@@ -20,8 +20,11 @@
 #include "stats.h"
 #include "vm.h"
 
-/* struct kvm_run, then one page of port I/O data, as in KVM. */
-#define LVMM_VCPU_MMAP_SIZE	(2 * PAGE_SIZE)
+/*
+ * As in KVM: struct kvm_run, a page of port I/O data, then the VM's
+ * coalesced MMIO ring (KVM_COALESCED_MMIO_PAGE_OFFSET).
+ */
+#define LVMM_VCPU_MMAP_SIZE	((KVM_COALESCED_MMIO_PAGE_OFFSET + 1) * PAGE_SIZE)
 
 /*
  * KVM_GET/HAS_DEVICE_ATTR on /dev/lvmm: the one attribute, KVM's

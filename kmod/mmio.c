@@ -2,7 +2,8 @@
 /*
  * MMIO exits: a nested page fault on a guest-physical address outside every
  * memory slot. lvmm decodes the MOV that faulted (insn.c), offers it to
- * the in-kernel interrupt controllers, and sends the rest to the VMM as
+ * the in-kernel interrupt controllers, then a write to the ioeventfds and
+ * coalesced zones (iodev.h), and sends the rest to the VMM as
  * KVM_EXIT_MMIO; the next KVM_RUN finishes the load into its register.
  */
 #include <linux/kvm.h>
@@ -11,9 +12,11 @@
 #include "arch.h"
 #include "exits.h"
 #include "insn.h"
+#include "iodev.h"
 #include "lapic.h"
 #include "mmio.h"
 #include "vcpu.h"
+#include "vm.h"
 
 static u64 mmio_reg_value(struct lvmm_vcpu *vcpu, struct lvmm_mmio_insn *m)
 {
@@ -52,7 +55,8 @@ int lvmm_handle_mmio(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit, u64 gpa)
 	val = 0;
 	if (m->write)
 		val = m->has_reg ? mmio_reg_value(vcpu, m) : m->imm;
-	if (kernel_mmio(vcpu, gpa, m->size, m->write, &val)) {
+	if (kernel_mmio(vcpu, gpa, m->size, m->write, &val) ||
+	    (m->write && lvmm_iodev_write(vcpu->vm, false, gpa, m->size, val))) {
 		lvmm_complete_mmio(vcpu, &val);
 		return 1;
 	}

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Port I/O exits: IN, OUT and their string forms INS and OUTS, with or
- * without REP. Every access goes to the VMM as KVM_EXIT_IO; the data sits
- * in the page after struct kvm_run. The next KVM_RUN finishes the
+ * without REP. An OUT an ioeventfd or a coalesced zone takes (iodev.h) is
+ * done in the kernel; every other access goes to the VMM as KVM_EXIT_IO,
+ * the data in the page after struct kvm_run. String OUTs always go to the
+ * VMM: no VMM puts an ioeventfd or a coalesced zone on a port it streams
+ * to. The next KVM_RUN finishes the
  * instruction (lvmm_complete_pio()): loads the value of an IN, copies
  * an INS's elements into guest memory, moves RSI/RDI/RCX and RIP.
  *
@@ -19,6 +22,7 @@
 #include "exits.h"
 #include "guest_access.h"
 #include "insn.h"
+#include "iodev.h"
 #include "pio.h"
 #include "vcpu.h"
 
@@ -135,6 +139,13 @@ int lvmm_handle_io(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 		if (!pio->in && string_copy(vcpu, RSI, data, false))
 			return lvmm_emulation_failed(vcpu, exit);
 	} else if (!pio->in) {
+		u64 val = vcpu->gpr[RAX] & (BIT_ULL(pio->size * 8) - 1);
+
+		if (lvmm_iodev_write(vcpu->vm, true, exit->io.port, pio->size,
+				     val)) {
+			lvmm_set_rip(vcpu, pio->next_rip);
+			return 1;
+		}
 		memcpy(data, &vcpu->gpr[RAX], pio->size);
 	}
 

@@ -235,11 +235,16 @@ static long lvmm_vcpu_ioctl(struct file *file, unsigned int cmd,
 static vm_fault_t lvmm_vcpu_fault(struct vm_fault *vmf)
 {
 	struct lvmm_vcpu *vcpu = vmf->vma->vm_file->private_data;
+	struct page *page;
 
-	if (vmf->pgoff >= ARRAY_SIZE(vcpu->run_pages))
+	if (vmf->pgoff < ARRAY_SIZE(vcpu->run_pages))
+		page = vcpu->run_pages[vmf->pgoff];
+	else if (vmf->pgoff == KVM_COALESCED_MMIO_PAGE_OFFSET)
+		page = virt_to_page(vcpu->vm->io.ring);
+	else
 		return VM_FAULT_SIGBUS;
-	get_page(vcpu->run_pages[vmf->pgoff]);
-	vmf->page = vcpu->run_pages[vmf->pgoff];
+	get_page(page);
+	vmf->page = page;
 	return 0;
 }
 

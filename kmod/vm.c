@@ -61,6 +61,7 @@ static void lvmm_vm_free(struct kref *ref)
 		if (vm->vcpus[i])
 			lvmm_vcpu_free(vm->vcpus[i]);
 	lvmm_ioapic_destroy(vm);
+	lvmm_iodev_free(vm);
 	lvmm_arch->vm_destroy(vm);
 	lvmm_free_slots(vm);
 	mmdrop(vm->mm);
@@ -103,7 +104,13 @@ int lvmm_check_extension(long ext)
 	case KVM_CAP_IRQCHIP:
 	case KVM_CAP_IRQ_INJECT_STATUS:
 	case KVM_CAP_TSC_DEADLINE_TIMER:
+	case KVM_CAP_IOEVENTFD:
+	case KVM_CAP_IOEVENTFD_ANY_LENGTH:
+	case KVM_CAP_IOEVENTFD_NO_LENGTH:
+	case KVM_CAP_COALESCED_PIO:
 		return 1;
+	case KVM_CAP_COALESCED_MMIO:
+		return KVM_COALESCED_MMIO_PAGE_OFFSET;
 	case KVM_CAP_XSAVE2:
 		return lvmm_xsave_size();
 	case KVM_CAP_NR_VCPUS:
@@ -298,6 +305,23 @@ static long lvmm_vm_ioctl(struct file *file, unsigned int cmd,
 		 * to its cgroup: a valid size is accepted and changes nothing.
 		 */
 		return arg < 64 ? -EINVAL : 0;
+	case KVM_IOEVENTFD: {
+		struct kvm_ioeventfd args;
+
+		if (copy_from_user(&args, argp, sizeof(args)))
+			return -EFAULT;
+		return lvmm_ioeventfd(vm, &args);
+	}
+	case KVM_REGISTER_COALESCED_MMIO:
+	case KVM_UNREGISTER_COALESCED_MMIO: {
+		struct kvm_coalesced_mmio_zone zone;
+
+		if (copy_from_user(&zone, argp, sizeof(zone)))
+			return -EFAULT;
+		return cmd == KVM_REGISTER_COALESCED_MMIO ?
+		       lvmm_coalesced_register(vm, &zone) :
+		       lvmm_coalesced_unregister(vm, &zone);
+	}
 	case LVMM_SET_VM_NAME:
 		return lvmm_set_vm_name(vm, argp);
 	case LVMM_SET_SHARE_GROUP: {
@@ -365,10 +389,13 @@ long lvmm_create_vm(unsigned long type)
 	mmgrab(vm->mm);
 	vm->pid = task_tgid_nr(current);
 	lvmm_clock_init(vm);
+	ret = lvmm_iodev_init(vm);
+	if (ret)
+		goto err_iodev;
 
 	ret = lvmm_arch->vm_init(vm);
 	if (ret)
-		goto err_mm;
+		goto err_iodev;
 
 	ret = lvmm_vm_sysfs_add(vm);
 	if (ret) {
@@ -382,7 +409,8 @@ long lvmm_create_vm(unsigned long type)
 		lvmm_vm_put(vm);
 	return fd;
 
-err_mm:
+err_iodev:
+	lvmm_iodev_free(vm);
 	mmdrop(vm->mm);
 	ida_free(&lvmm_vm_ida, vm->id);
 err_free:

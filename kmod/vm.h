@@ -17,6 +17,7 @@
 
 #include <linux/lvmm.h>
 
+#include "iodev.h"
 #include "pvclock.h"
 #include "stats.h"
 
@@ -50,6 +51,7 @@ struct lvmm_vm {
 	u64 x2apic_api;			/* KVM_X2APIC_API_*; set under @lock */
 	u32 max_vcpu_ids;		/* KVM_CAP_MAX_VCPU_ID, 0: max_vcpus; @lock */
 	struct lvmm_clock clock;	/* kvmclock */
+	struct lvmm_iodev io;		/* ioeventfds, coalesced zones */
 
 	struct lvmm_vm_stats stats;
 	struct kobject *kobj;
