@@ -35,6 +35,11 @@
  * ioeventfds and coalesced zones, with nothing else held; exits read them
  * under RCU. vm->io.ring_lock (spinlock) is a leaf: the coalesced ring.
  *
+ * Interrupt routing (irq.h): vm->irq.lock (mutex) replaces the GSI table
+ * and adds or removes irqfds, inside vm->lock; vm->irq.irqfds_lock
+ * (spinlock, irqsave) guards the irqfd list, inside an eventfd's queue
+ * lock. The table is read under RCU.
+ *
  * vm->clock.lock (seqlock) is a leaf: kvmclock's reference, written only by
  * KVM_SET_CLOCK with nothing else held (pvclock.h).
  */

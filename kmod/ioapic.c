@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The in-kernel IOAPIC of KVM_CREATE_IRQCHIP: 24 pins, driven by
- * KVM_IRQ_LINE, programmed by the guest through IOREGSEL/IOWIN at
- * 0xfec00000, delivering fixed or lowest-priority interrupts to the local
- * APICs. A level-triggered pin stays "remote IRR" until the APIC's EOI for
- * its vector, and is delivered again then if the line is still high.
+ * The in-kernel IOAPIC of KVM_CREATE_IRQCHIP: 24 pins, driven through the
+ * GSI routing table (irq_routing.c) by KVM_IRQ_LINE and irqfds, programmed
+ * by the guest through IOREGSEL/IOWIN at 0xfec00000, delivering fixed or
+ * lowest-priority interrupts over the APIC bus (apic_bus.c). A
+ * level-triggered pin stays "remote IRR" until the APIC's EOI for its
+ * vector, and is delivered again then if the line is still high. Before
+ * that, the EOI is reported to the pin's resampling irqfds (irqfd.c), which
+ * lower their input first, as KVM's ack notifiers do.
  *
- * There is no 8259 PIC: KVM_IRQ_LINE's GSIs 0-23 are the IOAPIC's pins.
+ * A pin's level is the OR of its sources (irq.h), each set on its own.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -16,6 +19,7 @@
 
 #include "arch.h"
 #include "core.h"
+#include "irq.h"
 #include "lapic.h"
 #include "vcpu.h"
 #include "vm.h"
@@ -46,52 +50,48 @@
  * @lock:   protects every field; taken before any local APIC's lock
  * @sel:    IOREGSEL
  * @id:     the ID register
- * @line:   the level of each pin's input, as KVM_IRQ_LINE last set it
+ * @source: for each source (irq.h), the pins it holds high
  * @rte:    the redirection table
  */
 struct lvmm_ioapic {
 	spinlock_t lock;	/* all of the struct; before any lapic->lock */
 	u32 sel;
 	u32 id;
-	u32 line;
+	u32 source[LVMM_IRQ_SOURCES];
 	u64 rte[IOAPIC_PINS];
 };
+
+/* The pins whose input is high, whoever drives it. Under io->lock. */
+static u32 lines(struct lvmm_ioapic *io)
+{
+	u32 high = 0;
+	int i;
+
+	for (i = 0; i < LVMM_IRQ_SOURCES; i++)
+		high |= io->source[i];
+	return high;
+}
 
 /* Send pin @pin's interrupt. Under io->lock. */
 static void deliver(struct lvmm_vm *vm, struct lvmm_ioapic *io, int pin)
 {
 	u64 rte = io->rte[pin];
-	u32 mode = (rte & RTE_MODE) >> 8;
-	u32 dest = rte >> RTE_DEST_SHIFT;
-	bool addressed = false, taken = false;
-	unsigned int i;
+	struct lvmm_apic_irq irq = {
+		.dest = rte >> RTE_DEST_SHIFT,
+		.logical = rte & RTE_LOGICAL,
+		.mode = rte & RTE_MODE,
+		.vector = rte & RTE_VECTOR,
+		.level = rte & RTE_LEVEL,
+	};
+	int taken = lvmm_apic_bus_deliver(vm, &irq);
 
-	if (mode != (APIC_DM_FIXED >> 8) && mode != (APIC_DM_LOWEST >> 8)) {
-		pr_info_ratelimited("vm %u: IOAPIC pin %d: delivery mode %u not supported; dropped\n",
-				    vm->id, pin, mode);
-		return;
-	}
-	for (i = 0; i < lvmm_max_vcpus; i++) {
-		/* Published with smp_store_release() in lvmm_create_vcpu(). */
-		struct lvmm_vcpu *t = smp_load_acquire(&vm->vcpus[i]);
-
-		if (!t || !lvmm_lapic_match(t, dest, rte & RTE_LOGICAL))
-			continue;
-		addressed = true;
-		if (!lvmm_lapic_deliver(t, rte & RTE_VECTOR, rte & RTE_LEVEL))
-			continue;	/* software-disabled */
-		taken = true;
-		/* Lowest priority: the first that takes it (not arbitrated). */
-		if (mode == (APIC_DM_LOWEST >> 8))
-			break;
-	}
 	/*
 	 * Remote IRR waits for the EOI of an APIC that took the interrupt.
 	 * If every APIC addressed dropped it, no EOI will come: leave it
 	 * clear, or the pin would be dead. With no APIC addressed at all it
 	 * is set, as KVM's ioapic_service() does.
 	 */
-	if ((rte & RTE_LEVEL) && (taken || !addressed))
+	if ((rte & RTE_LEVEL) && taken != 0)
 		io->rte[pin] |= RTE_REMOTE_IRR;
 }
 
@@ -100,40 +100,47 @@ static void service(struct lvmm_vm *vm, struct lvmm_ioapic *io, int pin)
 {
 	u64 rte = io->rte[pin];
 
-	if ((rte & RTE_MASKED) || !(io->line & BIT(pin)))
+	if ((rte & RTE_MASKED) || !(lines(io) & BIT(pin)))
 		return;
 	if ((rte & RTE_LEVEL) && (rte & RTE_REMOTE_IRR))
 		return;
 	deliver(vm, io, pin);
 }
 
-/* KVM_IRQ_LINE. */
-int lvmm_ioapic_set_irq(struct lvmm_vm *vm, u32 pin, bool level)
+/*
+ * Source @src sets pin @pin's input to @level, for the routing table. The
+ * result is KVM's status: 0 when a raised line is coalesced with one not
+ * yet handled (an edge pin already high, a level pin in remote IRR), else 1.
+ */
+int lvmm_ioapic_set_irq(struct lvmm_vm *vm, int src, u32 pin, bool level)
 {
 	struct lvmm_ioapic *io = vm->ioapic;
-	bool rising;
+	bool rising, coalesced;
 
 	if (!io)
 		return -ENXIO;
-	if (pin >= IOAPIC_PINS)
+	if (pin >= IOAPIC_PINS || src >= LVMM_IRQ_SOURCES)
 		return -EINVAL;
 	spin_lock(&io->lock);
-	rising = level && !(io->line & BIT(pin));
+	rising = level && !(lines(io) & BIT(pin));
+	coalesced = level && ((io->rte[pin] & RTE_LEVEL) ?
+			      (io->rte[pin] & RTE_REMOTE_IRR) : !rising);
 	if (level)
-		io->line |= BIT(pin);
+		io->source[src] |= BIT(pin);
 	else
-		io->line &= ~BIT(pin);
+		io->source[src] &= ~BIT(pin);
 	/* An edge pin fires on the rising edge only; a level pin while high. */
 	if (rising || (level && (io->rte[pin] & RTE_LEVEL)))
 		service(vm, io, pin);
 	spin_unlock(&io->lock);
-	return 0;
+	return coalesced ? 0 : 1;
 }
 
 /* A local APIC ended level-triggered @vector. */
 void lvmm_ioapic_eoi(struct lvmm_vm *vm, u8 vector)
 {
 	struct lvmm_ioapic *io = vm->ioapic;
+	unsigned long acked = 0;
 	int pin;
 
 	if (!io)
@@ -142,8 +149,22 @@ void lvmm_ioapic_eoi(struct lvmm_vm *vm, u8 vector)
 	for (pin = 0; pin < IOAPIC_PINS; pin++) {
 		u64 rte = io->rte[pin];
 
-		if ((rte & RTE_VECTOR) != vector || !(rte & RTE_REMOTE_IRR))
-			continue;
+		if ((rte & RTE_VECTOR) == vector && (rte & RTE_REMOTE_IRR))
+			__set_bit(pin, &acked);
+	}
+	spin_unlock(&io->lock);
+	if (!acked)
+		return;
+
+	/*
+	 * Resamplers lower their input before the pin is looked at again,
+	 * with the IOAPIC's lock dropped: they set pins through it.
+	 */
+	for_each_set_bit(pin, &acked, IOAPIC_PINS)
+		lvmm_irqfd_ack(vm, pin);
+
+	spin_lock(&io->lock);
+	for_each_set_bit(pin, &acked, IOAPIC_PINS) {
 		io->rte[pin] &= ~RTE_REMOTE_IRR;
 		service(vm, io, pin);
 	}

@@ -14,6 +14,7 @@
 #include "core.h"
 #include "cpuid.h"
 #include "fpu.h"
+#include "irq.h"
 #include "msr.h"
 #include "pvclock.h"
 #include "share/share.h"
@@ -132,15 +133,21 @@ static int __init lvmm_init(void)
 	if (ret)
 		goto err_stats;
 
+	ret = lvmm_irqfd_module_init();
+	if (ret)
+		goto err_share;
+
 	/* Last: once the node exists, userspace may call in. */
 	ret = misc_register(&lvmm_dev);
 	if (ret)
-		goto err_share;
+		goto err_irqfd;
 
 	pr_info("version %s loaded, backend %s\n", LVMM_VERSION,
 		lvmm_arch->name);
 	return 0;
 
+err_irqfd:
+	lvmm_irqfd_module_exit();
 err_share:
 	lvmm_share_exit();
 err_stats:
@@ -156,6 +163,7 @@ err_arch:
 static void __exit lvmm_exit(void)
 {
 	misc_deregister(&lvmm_dev);
+	lvmm_irqfd_module_exit();
 	lvmm_share_exit();
 	lvmm_stats_sysfs_exit();
 	lvmm_sysfs_exit();

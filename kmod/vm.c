@@ -60,7 +60,10 @@ static void lvmm_vm_free(struct kref *ref)
 	for (i = 0; i < lvmm_max_vcpus; i++)
 		if (vm->vcpus[i])
 			lvmm_vcpu_free(vm->vcpus[i]);
+	/* irqfds drive the IOAPIC until they are gone. */
+	lvmm_irqfd_release_all(vm);
 	lvmm_ioapic_destroy(vm);
+	lvmm_irq_routing_free(vm);
 	lvmm_iodev_free(vm);
 	lvmm_arch->vm_destroy(vm);
 	lvmm_free_slots(vm);
@@ -108,7 +111,12 @@ int lvmm_check_extension(long ext)
 	case KVM_CAP_IOEVENTFD_ANY_LENGTH:
 	case KVM_CAP_IOEVENTFD_NO_LENGTH:
 	case KVM_CAP_COALESCED_PIO:
+	case KVM_CAP_IRQFD:
+	case KVM_CAP_IRQFD_RESAMPLE:
+	case KVM_CAP_SIGNAL_MSI:
 		return 1;
+	case KVM_CAP_IRQ_ROUTING:
+		return LVMM_MAX_GSIS;
 	case KVM_CAP_COALESCED_MMIO:
 		return KVM_COALESCED_MMIO_PAGE_OFFSET;
 	case KVM_CAP_XSAVE2:
@@ -205,8 +213,9 @@ static int lvmm_set_vm_name(struct lvmm_vm *vm, struct lvmm_vm_name __user *u)
 }
 
 /*
- * KVM_CREATE_IRQCHIP: an IOAPIC for the VM and a local APIC for each vCPU
- * created from now on. As in KVM, only before the first vCPU and once.
+ * KVM_CREATE_IRQCHIP: an IOAPIC for the VM, KVM's default GSI routing, and
+ * a local APIC for each vCPU created from now on. As in KVM, only before
+ * the first vCPU and once.
  */
 static int lvmm_create_irqchip(struct lvmm_vm *vm)
 {
@@ -218,12 +227,15 @@ static int lvmm_create_irqchip(struct lvmm_vm *vm)
 	else if (atomic_read(&vm->nr_vcpus))
 		ret = -EINVAL;
 	else
-		ret = lvmm_ioapic_create(vm);
+		ret = lvmm_irq_routing_default(vm) ?: lvmm_ioapic_create(vm);
 	mutex_unlock(&vm->lock);
 	return ret;
 }
 
-/* KVM_IRQ_LINE and KVM_IRQ_LINE_STATUS: GSI n is IOAPIC pin n. */
+/*
+ * KVM_IRQ_LINE and KVM_IRQ_LINE_STATUS: GSI @irq through the routing
+ * table. As in KVM, a GSI nothing takes is not an error: its status is -1.
+ */
 static int lvmm_irq_line(struct lvmm_vm *vm, struct kvm_irq_level __user *u,
 			 bool status)
 {
@@ -235,10 +247,10 @@ static int lvmm_irq_line(struct lvmm_vm *vm, struct kvm_irq_level __user *u,
 	/* Pairs with the mutex that published vm->ioapic. */
 	if (!smp_load_acquire(&vm->ioapic))
 		return -ENXIO;
-	ret = lvmm_ioapic_set_irq(vm, irq.irq, irq.level);
-	if (!ret && status && put_user(1, &u->status))
+	ret = lvmm_irq_set(vm, LVMM_IRQ_SRC_USER, irq.irq, irq.level);
+	if (status && put_user(ret, &u->status))
 		return -EFAULT;
-	return ret;
+	return 0;
 }
 
 static long lvmm_vm_ioctl(struct file *file, unsigned int cmd,
@@ -305,6 +317,22 @@ static long lvmm_vm_ioctl(struct file *file, unsigned int cmd,
 		 * to its cgroup: a valid size is accepted and changes nothing.
 		 */
 		return arg < 64 ? -EINVAL : 0;
+	case KVM_SET_GSI_ROUTING:
+		return lvmm_set_gsi_routing(vm, argp);
+	case KVM_IRQFD: {
+		struct kvm_irqfd args;
+
+		if (copy_from_user(&args, argp, sizeof(args)))
+			return -EFAULT;
+		return lvmm_irqfd(vm, &args);
+	}
+	case KVM_SIGNAL_MSI: {
+		struct kvm_msi msi;
+
+		if (copy_from_user(&msi, argp, sizeof(msi)))
+			return -EFAULT;
+		return lvmm_signal_msi(vm, &msi);
+	}
 	case KVM_IOEVENTFD: {
 		struct kvm_ioeventfd args;
 
@@ -389,6 +417,7 @@ long lvmm_create_vm(unsigned long type)
 	mmgrab(vm->mm);
 	vm->pid = task_tgid_nr(current);
 	lvmm_clock_init(vm);
+	lvmm_vm_irq_init(vm);
 	ret = lvmm_iodev_init(vm);
 	if (ret)
 		goto err_iodev;

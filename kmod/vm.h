@@ -18,6 +18,7 @@
 #include <linux/lvmm.h>
 
 #include "iodev.h"
+#include "irq.h"
 #include "pvclock.h"
 #include "stats.h"
 
@@ -52,6 +53,7 @@ struct lvmm_vm {
 	u32 max_vcpu_ids;		/* KVM_CAP_MAX_VCPU_ID, 0: max_vcpus; @lock */
 	struct lvmm_clock clock;	/* kvmclock */
 	struct lvmm_iodev io;		/* ioeventfds, coalesced zones */
+	struct lvmm_vm_irq irq;		/* GSI routing, irqfds */
 
 	struct lvmm_vm_stats stats;
 	struct kobject *kobj;

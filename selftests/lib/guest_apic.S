@@ -292,4 +292,49 @@ GUEST(halt_forever)
 	out	0x81, al
 	hlt
 END(halt_forever)
+
+/*
+ * For the GSI routing tests: check in on port 0x82 with interrupts off,
+ * then wait in STI; HLT for one interrupt; EOI, and report on 0x81.
+ */
+GUEST(apic_wait_irq)
+	APIC_ON
+	cli
+	out	0x82, al
+	sti
+	hlt
+	cli
+	mov	dword ptr [rdi + APIC_EOI], 0
+	out	0x81, al
+	hlt
+END(apic_wait_irq)
+
+/*
+ * IOAPIC pin 5, level-triggered, vector 0x72 to APIC 0, for a resampling
+ * irqfd: checkpoint 0x82, one interrupt, EOI, checkpoint 0x84; a second
+ * interrupt, EOI, checkpoint 0x85; done.
+ */
+GUEST(ioapic_level_twice)
+	APIC_ON
+	mov	dword ptr [rdi + APIC_LVT0], 0x10000	/* KVM: no 8259 on LINT0 */
+	mov	rsi, IOAPIC
+	mov	dword ptr [rsi], 0x1a			/* pin 5, low half */
+	mov	dword ptr [rsi + 0x10], 0x8072
+	mov	dword ptr [rsi], 0x1b			/* high half: APIC 0 */
+	mov	dword ptr [rsi + 0x10], 0
+	cli
+	out	0x82, al
+	sti
+	hlt
+	cli
+	mov	dword ptr [rdi + APIC_EOI], 0
+	out	0x84, al
+	sti
+	hlt
+	cli
+	mov	dword ptr [rdi + APIC_EOI], 0
+	out	0x85, al
+	out	0x81, al
+	hlt
+END(ioapic_level_twice)
 	.section .note.GNU-stack,"",@progbits

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Interrupt routing, the way KVM's irqchip does it: a GSI (global system
+ * interrupt) names an input that KVM_IRQ_LINE and irqfds drive; the
+ * routing table (irq_routing.c) sends it to an IOAPIC pin or as an MSI.
+ * apic_bus.c carries an interrupt message to the local APICs it
+ * addresses; irqfd.c turns eventfd signals into GSI edges or levels.
+ */
+#ifndef LVMM_IRQ_H
+#define LVMM_IRQ_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+struct kvm_irq_routing;
+struct kvm_irqfd;
+struct kvm_msi;
+struct lvmm_irq_routing;
+struct lvmm_vm;
+
+/*
+ * Who drives an IOAPIC pin: its level is the OR of these, as in KVM, so
+ * that the VMM's KVM_IRQ_LINE and a resampling irqfd on the same line do
+ * not undo each other.
+ */
+enum lvmm_irq_source {
+	LVMM_IRQ_SRC_USER,	/* KVM_IRQ_LINE, edge irqfds */
+	LVMM_IRQ_SRC_RESAMPLE,	/* irqfds with KVM_IRQFD_FLAG_RESAMPLE */
+	LVMM_IRQ_SOURCES,
+};
+
+/* KVM's limit on GSIs (KVM_MAX_IRQ_ROUTES), and so on routing entries. */
+#define LVMM_MAX_GSIS		4096
+
+/**
+ * struct lvmm_apic_irq - an interrupt message on the APIC bus
+ * @dest:    destination: an APIC ID, or a logical mask with @logical
+ * @logical: logical destination mode
+ * @mode:    APIC_DM_FIXED or APIC_DM_LOWEST (others are dropped)
+ * @vector:  the vector
+ * @level:   level-triggered: the APIC sets TMR, and its EOI is broadcast
+ */
+struct lvmm_apic_irq {
+	u32 dest;
+	bool logical;
+	u32 mode;
+	u8 vector;
+	bool level;
+};
+
+/**
+ * struct lvmm_vm_irq - a VM's GSI routing and irqfds
+ * @lock:        (mutex) replacing @routing, adding and removing irqfds;
+ *               after vm->lock, before @irqfds_lock
+ * @routing:     the routing table, read under RCU; NULL before
+ *               KVM_CREATE_IRQCHIP
+ * @irqfds_lock: (spinlock, interrupts off) @irqfds' membership; taken in
+ *               an eventfd's wake-up, under that eventfd's queue lock
+ * @irqfds:      struct lvmm_irqfd, read under RCU
+ */
+struct lvmm_vm_irq {
+	struct mutex lock;		/* after vm->lock; table and irqfds */
+	struct lvmm_irq_routing __rcu *routing;
+	spinlock_t irqfds_lock;		/* irqsave; inside eventfd wqh lock */
+	struct list_head irqfds;
+};
+
+/* apic_bus.c */
+int lvmm_apic_bus_deliver(struct lvmm_vm *vm, const struct lvmm_apic_irq *irq);
+int lvmm_msi_deliver(struct lvmm_vm *vm, u32 addr_lo, u32 addr_hi, u32 data);
+int lvmm_signal_msi(struct lvmm_vm *vm, const struct kvm_msi *msi);
+
+/* irq_routing.c */
+void lvmm_vm_irq_init(struct lvmm_vm *vm);
+int lvmm_irq_routing_default(struct lvmm_vm *vm);
+int lvmm_set_gsi_routing(struct lvmm_vm *vm, struct kvm_irq_routing __user *u);
+int lvmm_irq_set(struct lvmm_vm *vm, enum lvmm_irq_source src, u32 gsi,
+		 bool level);
+int lvmm_irq_set_msi_only(struct lvmm_vm *vm, u32 gsi);
+bool lvmm_irq_gsi_has_ioapic_pin(struct lvmm_vm *vm, u32 gsi, u32 pin);
+void lvmm_irq_routing_free(struct lvmm_vm *vm);
+
+/* irqfd.c */
+int lvmm_irqfd(struct lvmm_vm *vm, const struct kvm_irqfd *args);
+void lvmm_irqfd_ack(struct lvmm_vm *vm, u32 pin);
+void lvmm_irqfd_release_all(struct lvmm_vm *vm);
+int lvmm_irqfd_module_init(void);
+void lvmm_irqfd_module_exit(void);
+
+#endif /* LVMM_IRQ_H */
