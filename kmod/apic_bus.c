@@ -25,7 +25,6 @@
 #define MSI_ADDR_DEST_SHIFT	12
 #define MSI_ADDR_LOGICAL	BIT(2)
 #define MSI_DATA_MODE_SHIFT	8
-#define MSI_DATA_LEVEL		BIT(15)
 
 int lvmm_apic_bus_deliver(struct lvmm_vm *vm, const struct lvmm_apic_irq *irq)
 {
@@ -67,7 +66,7 @@ int lvmm_msi_deliver(struct lvmm_vm *vm, u32 addr_lo, u32 addr_hi, u32 data)
 		.logical = addr_lo & MSI_ADDR_LOGICAL,
 		.mode = data & (7 << MSI_DATA_MODE_SHIFT),
 		.vector = data & 0xff,
-		.level = data & MSI_DATA_LEVEL,
+		.level = data & LVMM_MSI_DATA_LEVEL,
 	};
 
 	if (READ_ONCE(vm->x2apic_api) & KVM_X2APIC_API_USE_32BIT_IDS)
@@ -81,8 +80,7 @@ int lvmm_msi_deliver(struct lvmm_vm *vm, u32 addr_lo, u32 addr_hi, u32 data)
  */
 int lvmm_signal_msi(struct lvmm_vm *vm, const struct kvm_msi *msi)
 {
-	/* Pairs with the store that published it under vm->lock. */
-	if (!smp_load_acquire(&vm->ioapic))
+	if (lvmm_irqchip_mode(vm) == LVMM_IRQCHIP_NONE)
 		return -EINVAL;
 	if (msi->flags & ~KVM_MSI_VALID_DEVID)
 		return -EINVAL;

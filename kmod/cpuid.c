@@ -277,7 +277,7 @@ void lvmm_vcpu_default_cpuid(struct lvmm_vcpu *vcpu)
 			continue;
 		vcpu->cpuid[i].ebx |= vcpu->id << 24 | 1 << 16;
 		/* The in-kernel APIC has the TSC-deadline timer. */
-		if (vcpu->vm->ioapic)
+		if (vcpu->vm->irqchip != LVMM_IRQCHIP_NONE)
 			vcpu->cpuid[i].ecx |= ECX_TSC_DEADLINE;
 	}
 }

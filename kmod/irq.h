@@ -9,6 +9,7 @@
 #ifndef LVMM_IRQ_H
 #define LVMM_IRQ_H
 
+#include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
@@ -30,6 +31,9 @@ enum lvmm_irq_source {
 	LVMM_IRQ_SRC_RESAMPLE,	/* irqfds with KVM_IRQFD_FLAG_RESAMPLE */
 	LVMM_IRQ_SOURCES,
 };
+
+/* MSI data: level-triggered (Intel SDM 11.11.2). */
+#define LVMM_MSI_DATA_LEVEL	BIT(15)
 
 /* KVM's limit on GSIs (KVM_MAX_IRQ_ROUTES), and so on routing entries. */
 #define LVMM_MAX_GSIS		4096
@@ -80,6 +84,7 @@ int lvmm_irq_set(struct lvmm_vm *vm, enum lvmm_irq_source src, u32 gsi,
 		 bool level);
 int lvmm_irq_set_msi_only(struct lvmm_vm *vm, u32 gsi);
 bool lvmm_irq_gsi_has_ioapic_pin(struct lvmm_vm *vm, u32 gsi, u32 pin);
+bool lvmm_irq_split_eoi(struct lvmm_vm *vm, u8 vector);
 void lvmm_irq_routing_free(struct lvmm_vm *vm);
 
 /* irqfd.c */

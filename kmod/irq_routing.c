@@ -8,7 +8,8 @@
  * KVM's rules for a table: at most LVMM_MAX_GSIS entries and GSIs; a GSI
  * has either one MSI entry or up to one entry per irqchip; PIC pins are
  * 0-7 of the master or the slave, IOAPIC pins 0-23. Anything else is
- * -EINVAL, and so is a table without KVM_CREATE_IRQCHIP.
+ * -EINVAL, and so is a table without an in-kernel irqchip, or one with
+ * irqchip routes for a split irqchip.
  *
  * lvmm has no 8259 yet: routes to it are kept (a VMM's table names both
  * chips) and drive nothing. Readers (KVM_IRQ_LINE, irqfds, their wake-ups
@@ -83,6 +84,9 @@ static int add_route(struct lvmm_vm *vm, struct lvmm_irq_routing *rt,
 	r->type = ue->type;
 	switch (ue->type) {
 	case KVM_IRQ_ROUTING_IRQCHIP:
+		/* A split irqchip's chips are the VMM's. */
+		if (lvmm_irqchip_mode(vm) == LVMM_IRQCHIP_SPLIT)
+			return -EINVAL;
 		switch (ue->u.irqchip.irqchip) {
 		case KVM_IRQCHIP_PIC_MASTER:
 		case KVM_IRQCHIP_PIC_SLAVE:
@@ -192,8 +196,7 @@ int lvmm_set_gsi_routing(struct lvmm_vm *vm, struct kvm_irq_routing __user *u)
 
 	if (copy_from_user(&hdr, u, sizeof(hdr)))
 		return -EFAULT;
-	/* Pairs with the store that published it under vm->lock. */
-	if (!smp_load_acquire(&vm->ioapic))
+	if (lvmm_irqchip_mode(vm) == LVMM_IRQCHIP_NONE)
 		return -EINVAL;
 	if (hdr.nr > LVMM_MAX_GSIS || hdr.flags)
 		return -EINVAL;
@@ -284,6 +287,33 @@ bool lvmm_irq_gsi_has_ioapic_pin(struct lvmm_vm *vm, u32 gsi, u32 pin)
 			found |= rt->gsi[gsi].r[i].type == KVM_IRQ_ROUTING_IRQCHIP &&
 				 rt->gsi[gsi].r[i].chip.irqchip == KVM_IRQCHIP_IOAPIC &&
 				 rt->gsi[gsi].r[i].chip.pin == pin;
+	rcu_read_unlock();
+	return found;
+}
+
+/*
+ * Split irqchip: does the EOI of level-triggered @vector go to the VMM?
+ * As KVM decides it: the VMM's IOAPIC routes (GSIs below
+ * vm->nr_reserved_ioapic_pins) have a level-triggered MSI of @vector.
+ */
+bool lvmm_irq_split_eoi(struct lvmm_vm *vm, u8 vector)
+{
+	struct lvmm_irq_routing *rt;
+	bool found = false;
+	u32 gsi, i;
+
+	rcu_read_lock();
+	rt = rcu_dereference(vm->irq.routing);
+	for (gsi = 0; rt && gsi < min(rt->nr_gsis, vm->nr_reserved_ioapic_pins); gsi++) {
+		for (i = 0; i < rt->gsi[gsi].nr; i++) {
+			const struct lvmm_route *r = &rt->gsi[gsi].r[i];
+
+			if (r->type == KVM_IRQ_ROUTING_MSI &&
+			    (r->msi.data & 0xff) == vector &&
+			    (r->msi.data & LVMM_MSI_DATA_LEVEL))
+				found = true;
+		}
+	}
 	rcu_read_unlock();
 	return found;
 }

@@ -147,8 +147,10 @@ static int assign(struct lvmm_vm *vm, const struct kvm_irqfd *args)
 	__poll_t events;
 	int ret;
 
-	/* Pairs with the store that published it under vm->lock. */
-	if (!smp_load_acquire(&vm->ioapic))
+	/* Resampling follows an in-kernel IOAPIC: not with a split irqchip. */
+	if (lvmm_irqchip_mode(vm) == LVMM_IRQCHIP_NONE ||
+	    ((args->flags & KVM_IRQFD_FLAG_RESAMPLE) &&
+	     lvmm_irqchip_mode(vm) != LVMM_IRQCHIP_KERNEL))
 		return -EINVAL;
 	irqfd = kzalloc(sizeof(*irqfd), GFP_KERNEL_ACCOUNT);
 	if (!irqfd)

@@ -18,6 +18,7 @@
 #include <linux/slab.h>
 
 #include "arch.h"
+#include "irq.h"
 #include "lapic_internal.h"
 #include "request.h"
 #include "vcpu.h"
@@ -234,6 +235,23 @@ static int write_reg(struct lvmm_lapic *a, u32 off, u32 val, bool x2apic,
 	return 0;
 }
 
+/*
+ * The guest ended level-triggered @vector: the in-kernel IOAPIC hears of
+ * it, or, with a split irqchip, the VMM's (KVM_EXIT_IOAPIC_EOI, from the
+ * run loop once this exit is done).
+ */
+static void level_eoi(struct lvmm_vcpu *vcpu, u8 vector)
+{
+	if (lvmm_irqchip_mode(vcpu->vm) != LVMM_IRQCHIP_SPLIT) {
+		lvmm_ioapic_eoi(vcpu->vm, vector);
+		return;
+	}
+	if (lvmm_irq_split_eoi(vcpu->vm, vector)) {
+		vcpu->eoi_exit_vector = vector;
+		set_bit(LVMM_REQ_IOAPIC_EOI, &vcpu->requests);
+	}
+}
+
 /* Write @val (and, for the x2APIC ICR, @hi) to register @off. */
 static int lapic_write(struct lvmm_vcpu *vcpu, u32 off, u32 val, u32 hi)
 {
@@ -260,7 +278,7 @@ static int lapic_write(struct lvmm_vcpu *vcpu, u32 off, u32 val, u32 hi)
 	if (after.old_divisor)
 		lvmm_lapic_timer_rescale(a, after.old_divisor);
 	if (after.eoi >= 0)
-		lvmm_ioapic_eoi(vcpu->vm, after.eoi);
+		level_eoi(vcpu, after.eoi);
 	if (off == APIC_SELF_IPI || off == APIC_EOI || off == APIC_TASKPRI)
 		set_bit(LVMM_REQ_EVENT, &vcpu->requests);
 	return ret;

@@ -24,6 +24,7 @@ void lvmm_lapic_destroy(struct lvmm_vcpu *vcpu);
 /* The run loop: take an interrupt into the guest, wait in HLT. */
 void lvmm_lapic_inject(struct lvmm_vcpu *vcpu);
 bool lvmm_lapic_runnable(struct lvmm_vcpu *vcpu);
+bool lvmm_lapic_accepts_extint(struct lvmm_vcpu *vcpu);
 
 /* INIT and SIPI from other vCPUs (mp_state.c acts on them). */
 bool lvmm_lapic_has_init_sipi(struct lvmm_vcpu *vcpu);

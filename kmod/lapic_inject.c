@@ -71,6 +71,20 @@ bool lvmm_lapic_deliver(struct lvmm_vcpu *vcpu, u8 vector, bool level)
 	return taken;
 }
 
+/*
+ * Does the APIC take the VMM's 8259 interrupt (split irqchip)? When it is
+ * hardware-disabled, or LINT0 is unmasked ExtINT: KVM's
+ * kvm_apic_accept_pic_intr().
+ */
+bool lvmm_lapic_accepts_extint(struct lvmm_vcpu *vcpu)
+{
+	u32 lvt0 = READ_ONCE(*reg(vcpu->lapic, APIC_LVT0));
+
+	return !hw_enabled(vcpu) ||
+	       (!(lvt0 & APIC_LVT_MASKED) &&
+		GET_APIC_DELIVERY_MODE(lvt0) == APIC_MODE_EXTINT);
+}
+
 void lvmm_lapic_inject(struct lvmm_vcpu *vcpu)
 {
 	struct lvmm_lapic *a = vcpu->lapic;
@@ -80,6 +94,17 @@ void lvmm_lapic_inject(struct lvmm_vcpu *vcpu)
 	vcpu->irq_window = false;
 	if (vcpu->irq_pending)
 		return;
+	/* ExtINT comes before the APIC's own, as it does on hardware. */
+	if (vcpu->extint_pending && lvmm_lapic_accepts_extint(vcpu)) {
+		if (lvmm_arch->interrupt_allowed(vcpu)) {
+			vcpu->irq_pending = true;
+			vcpu->irq_vector = vcpu->extint_vector;
+			vcpu->extint_pending = false;
+		} else {
+			vcpu->irq_window = true;
+		}
+		return;
+	}
 	raw_spin_lock_irqsave(&a->lock, flags);
 	v = pending_vector(a);
 	if (v >= 0) {
@@ -112,6 +137,8 @@ bool lvmm_lapic_runnable(struct lvmm_vcpu *vcpu)
 	if (!lvmm_arch->interrupt_allowed(vcpu))
 		return false;
 	if (READ_ONCE(vcpu->irq_pending))
+		return true;
+	if (vcpu->extint_pending && lvmm_lapic_accepts_extint(vcpu))
 		return true;
 	raw_spin_lock_irqsave(&a->lock, flags);
 	v = pending_vector(a);

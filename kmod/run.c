@@ -75,6 +75,16 @@ static int enter_guest(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 }
 
 /*
+ * With a split irqchip the VMM's 8259 waits for the guest to take an
+ * ExtINT: can it hand one over now (KVM's kvm_cpu_accept_dm_intr())?
+ */
+static bool extint_slot_free(struct lvmm_vcpu *vcpu)
+{
+	return lvmm_irqchip_mode(vcpu->vm) == LVMM_IRQCHIP_SPLIT &&
+	       !vcpu->extint_pending && lvmm_lapic_accepts_extint(vcpu);
+}
+
+/*
  * Get the vCPU ready for an entry: wait while it may not run (HLT, or an AP
  * before INIT and SIPI), take what the APIC has for it, rewrite kvmclock.
  */
@@ -83,6 +93,10 @@ static void prepare_entry(struct lvmm_vcpu *vcpu)
 	if (vcpu->lapic) {
 		clear_bit(LVMM_REQ_EVENT, &vcpu->requests);
 		lvmm_lapic_inject(vcpu);
+		/* A split irqchip's VMM may ask for a window for its 8259. */
+		if (READ_ONCE(vcpu->run->request_interrupt_window) &&
+		    extint_slot_free(vcpu))
+			vcpu->irq_window = true;
 	} else {
 		/*
 		 * Only a VMM that injects (KVM_INTERRUPT) asks for a window;
@@ -105,8 +119,10 @@ static void prepare_entry(struct lvmm_vcpu *vcpu)
  * The one place that decides it, in the manner of NetBSD NVMM's
  * nvmm_return_needed(). A pending signal ends KVM_RUN with
  * KVM_EXIT_INTR within one host timer tick even if the guest spins;
- * without the in-kernel APIC, the interrupt window the VMM asked for is
- * reported as soon as it is open.
+ * without the in-kernel APIC, or with a split irqchip, the interrupt window
+ * the VMM asked for is reported as soon as it is open; with a split
+ * irqchip, so is the EOI of a level-triggered interrupt of the VMM's
+ * IOAPIC.
  */
 static bool lvmm_return_needed(struct lvmm_vcpu *vcpu, int *ret)
 {
@@ -114,6 +130,12 @@ static bool lvmm_return_needed(struct lvmm_vcpu *vcpu, int *ret)
 
 	if (*ret <= 0)
 		return true;
+	if (test_and_clear_bit(LVMM_REQ_IOAPIC_EOI, &vcpu->requests)) {
+		run->exit_reason = KVM_EXIT_IOAPIC_EOI;
+		run->eoi.vector = vcpu->eoi_exit_vector;
+		*ret = 0;
+		return true;
+	}
 	if (signal_pending(current)) {
 		run->exit_reason = KVM_EXIT_INTR;
 		*ret = -EINTR;
@@ -125,7 +147,29 @@ static bool lvmm_return_needed(struct lvmm_vcpu *vcpu, int *ret)
 		*ret = 0;
 		return true;
 	}
+	if (vcpu->lapic && READ_ONCE(run->request_interrupt_window) &&
+	    extint_slot_free(vcpu) && !vcpu->irq_pending &&
+	    lvmm_arch->interrupt_allowed(vcpu)) {
+		run->exit_reason = KVM_EXIT_IRQ_WINDOW_OPEN;
+		*ret = 0;
+		return true;
+	}
 	return false;
+}
+
+/*
+ * kvm_run's ready_for_interrupt_injection: may the VMM call KVM_INTERRUPT
+ * now? Always with the whole irqchip in the kernel, as KVM's
+ * post_kvm_run_save() says; with a split one, when the 8259's interrupt
+ * has somewhere to go.
+ */
+static bool ready_for_injection(struct lvmm_vcpu *vcpu)
+{
+	if (!vcpu->lapic)
+		return !vcpu->irq_pending && lvmm_arch->interrupt_allowed(vcpu);
+	if (lvmm_irqchip_mode(vcpu->vm) != LVMM_IRQCHIP_SPLIT)
+		return true;
+	return extint_slot_free(vcpu) && lvmm_arch->interrupt_allowed(vcpu);
 }
 
 int lvmm_vcpu_run(struct lvmm_vcpu *vcpu)
@@ -170,9 +214,6 @@ int lvmm_vcpu_run(struct lvmm_vcpu *vcpu)
 	if (!ret)
 		vcpu->stats.userspace_exits++;
 	run->if_flag = !!(vcpu->rflags & X86_EFLAGS_IF);
-	/* Always set with the in-kernel APIC, as KVM's post_kvm_run_save(). */
-	run->ready_for_interrupt_injection = vcpu->lapic ||
-					     (!vcpu->irq_pending &&
-					      lvmm_arch->interrupt_allowed(vcpu));
+	run->ready_for_interrupt_injection = ready_for_injection(vcpu);
 	return ret;
 }

@@ -77,6 +77,9 @@ static int lvmm_set_regs(struct lvmm_vcpu *vcpu, struct kvm_regs __user *u)
 /*
  * KVM_INTERRUPT: the VMM's interrupt controller raised @irq. As with KVM
  * without an in-kernel irqchip, a newer one replaces one not yet delivered.
+ * With a split irqchip it is the VMM's 8259 (ExtINT): held until the local
+ * APIC accepts it through LINT0, one at a time (-EEXIST), as in KVM. With
+ * the whole irqchip in the kernel, interrupts come through it (-ENXIO).
  */
 static int lvmm_interrupt(struct lvmm_vcpu *vcpu, struct kvm_interrupt __user *u)
 {
@@ -86,9 +89,15 @@ static int lvmm_interrupt(struct lvmm_vcpu *vcpu, struct kvm_interrupt __user *u
 		return -EFAULT;
 	if (irq.irq >= 256)
 		return -EINVAL;
-	/* With the in-kernel APIC, interrupts come through it, as in KVM. */
-	if (vcpu->lapic)
+	if (vcpu->lapic && lvmm_irqchip_mode(vcpu->vm) != LVMM_IRQCHIP_SPLIT)
 		return -ENXIO;
+	if (vcpu->lapic) {
+		if (vcpu->extint_pending)
+			return -EEXIST;
+		vcpu->extint_pending = true;
+		vcpu->extint_vector = irq.irq;
+		return 0;
+	}
 	vcpu->irq_pending = true;
 	vcpu->irq_vector = irq.irq;
 	return 0;
@@ -344,7 +353,7 @@ static struct lvmm_vcpu *lvmm_vcpu_alloc(struct lvmm_vm *vm, u32 id)
 		goto err;
 	}
 	/* vm->lock is held: KVM_CREATE_IRQCHIP cannot race with us. */
-	if (vm->ioapic && lvmm_lapic_create(vcpu)) {
+	if (vm->irqchip != LVMM_IRQCHIP_NONE && lvmm_lapic_create(vcpu)) {
 		lvmm_arch->vcpu_destroy(vcpu);
 		fpu_free_guest_fpstate(&vcpu->fpu);
 		goto err;

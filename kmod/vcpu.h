@@ -56,6 +56,14 @@ struct lvmm_vcpu {
 	 */
 	bool irq_pending;
 	u8 irq_vector;
+	/*
+	 * Split irqchip: the VMM's 8259 interrupt (KVM_INTERRUPT), waiting
+	 * for the APIC to accept ExtINT; and the level-triggered vector whose
+	 * EOI goes to the VMM (LVMM_REQ_IOAPIC_EOI).
+	 */
+	bool extint_pending;
+	u8 extint_vector;
+	u8 eoi_exit_vector;
 
 	/* The in-kernel local APIC (KVM_CREATE_IRQCHIP), or NULL. */
 	struct lvmm_lapic *lapic;

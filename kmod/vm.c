@@ -114,6 +114,7 @@ int lvmm_check_extension(long ext)
 	case KVM_CAP_IRQFD:
 	case KVM_CAP_IRQFD_RESAMPLE:
 	case KVM_CAP_SIGNAL_MSI:
+	case KVM_CAP_SPLIT_IRQCHIP:
 		return 1;
 	case KVM_CAP_IRQ_ROUTING:
 		return LVMM_MAX_GSIS;
@@ -145,12 +146,38 @@ int lvmm_check_extension(long ext)
 }
 
 /*
+ * KVM_CAP_SPLIT_IRQCHIP: local APICs in the kernel, the IOAPIC and 8259 in
+ * the VMM, which routes its IOAPIC's pins as MSIs through GSIs 0 to
+ * @pins - 1 and hears of their level-triggered EOIs as
+ * KVM_EXIT_IOAPIC_EOI. As KVM: before any vCPU and any irqchip, else
+ * -EEXIST; at most LVMM_MAX_GSIS pins, else -EINVAL.
+ */
+static int lvmm_split_irqchip(struct lvmm_vm *vm, u64 pins)
+{
+	int ret = 0;
+
+	if (pins > LVMM_MAX_GSIS)
+		return -EINVAL;
+	mutex_lock(&vm->lock);
+	if (vm->irqchip != LVMM_IRQCHIP_NONE || atomic_read(&vm->nr_vcpus)) {
+		ret = -EEXIST;
+	} else {
+		vm->nr_reserved_ioapic_pins = pins;
+		/* Pairs with lvmm_irqchip_mode(): the pin count first. */
+		smp_store_release(&vm->irqchip, LVMM_IRQCHIP_SPLIT);
+	}
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
+/*
  * KVM_ENABLE_CAP on a VM:
  * - KVM_CAP_DISABLE_QUIRKS2, for the one KVM quirk lvmm has: patching
  *   VMCALL (hypercall.c);
  * - KVM_CAP_X2APIC_API with USE_32BIT_IDS: the x2APIC ID format of
  *   KVM_GET/SET_LAPIC (lapic.c);
- * - KVM_CAP_MAX_VCPU_ID: a lower limit on vCPU ids for this VM.
+ * - KVM_CAP_MAX_VCPU_ID: a lower limit on vCPU ids for this VM;
+ * - KVM_CAP_SPLIT_IRQCHIP: the local APICs only (above).
  * Bits lvmm does not have are refused, as KVM refuses bits it does not know.
  */
 static int lvmm_vm_enable_cap(struct lvmm_vm *vm, struct kvm_enable_cap __user *u)
@@ -164,6 +191,8 @@ static int lvmm_vm_enable_cap(struct lvmm_vm *vm, struct kvm_enable_cap __user *
 	if (cap.flags)
 		return -EINVAL;
 	switch (cap.cap) {
+	case KVM_CAP_SPLIT_IRQCHIP:
+		return lvmm_split_irqchip(vm, cap.args[0]);
 	case KVM_CAP_MAX_VCPU_ID:
 		/* A VMM may lower the vCPU id limit, once. */
 		if (cap.args[0] > lvmm_max_vcpus)
@@ -222,12 +251,14 @@ static int lvmm_create_irqchip(struct lvmm_vm *vm)
 	int ret;
 
 	mutex_lock(&vm->lock);
-	if (vm->ioapic)
+	if (vm->irqchip != LVMM_IRQCHIP_NONE)
 		ret = -EEXIST;
 	else if (atomic_read(&vm->nr_vcpus))
 		ret = -EINVAL;
 	else
 		ret = lvmm_irq_routing_default(vm) ?: lvmm_ioapic_create(vm);
+	if (!ret)	/* Pairs with lvmm_irqchip_mode(): IOAPIC, table first. */
+		smp_store_release(&vm->irqchip, LVMM_IRQCHIP_KERNEL);
 	mutex_unlock(&vm->lock);
 	return ret;
 }
@@ -244,8 +275,7 @@ static int lvmm_irq_line(struct lvmm_vm *vm, struct kvm_irq_level __user *u,
 
 	if (copy_from_user(&irq, u, sizeof(irq)))
 		return -EFAULT;
-	/* Pairs with the mutex that published vm->ioapic. */
-	if (!smp_load_acquire(&vm->ioapic))
+	if (lvmm_irqchip_mode(vm) == LVMM_IRQCHIP_NONE)
 		return -ENXIO;
 	ret = lvmm_irq_set(vm, LVMM_IRQ_SRC_USER, irq.irq, irq.level);
 	if (status && put_user(ret, &u->status))

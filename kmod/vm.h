@@ -25,6 +25,17 @@
 struct lvmm_ioapic;
 struct lvmm_vcpu;
 
+/*
+ * Which interrupt controllers the kernel has, KVM's irqchip_mode: none,
+ * all of them (KVM_CREATE_IRQCHIP), or only the local APICs, with the
+ * IOAPIC and 8259 in the VMM (KVM_CAP_SPLIT_IRQCHIP).
+ */
+enum lvmm_irqchip {
+	LVMM_IRQCHIP_NONE,
+	LVMM_IRQCHIP_KERNEL,
+	LVMM_IRQCHIP_SPLIT,
+};
+
 struct lvmm_vm {
 	struct kref ref;
 	u32 id;
@@ -48,6 +59,8 @@ struct lvmm_vm {
 	struct list_head share_link;	/* in the members; lvmm_share_lock */
 
 	struct lvmm_ioapic *ioapic;	/* KVM_CREATE_IRQCHIP; set under @lock */
+	u8 irqchip;			/* enum lvmm_irqchip; set under @lock */
+	u32 nr_reserved_ioapic_pins;	/* split: the VMM IOAPIC's GSIs */
 	u64 disabled_quirks;		/* KVM_X86_QUIRK_*; set under @lock */
 	u64 x2apic_api;			/* KVM_X2APIC_API_*; set under @lock */
 	u32 max_vcpu_ids;		/* KVM_CAP_MAX_VCPU_ID, 0: max_vcpus; @lock */
@@ -59,6 +72,16 @@ struct lvmm_vm {
 	struct kobject *kobj;
 	void *arch;
 };
+
+/*
+ * The VM's irqchip mode. Set once, under vm->lock, before any vCPU, and
+ * published with smp_store_release() after what it names exists.
+ */
+static inline enum lvmm_irqchip lvmm_irqchip_mode(struct lvmm_vm *vm)
+{
+	/* Pairs with the release in vm.c: what the mode names is there. */
+	return smp_load_acquire(&vm->irqchip);
+}
 
 long lvmm_create_vm(unsigned long type);
 void lvmm_vm_put(struct lvmm_vm *vm);

@@ -317,4 +317,107 @@ TEST(irqfd_and_msi_errnos)
 	guest_destroy(g);
 }
 
+static struct guest *split_guest(struct guest_prog prog)
+{
+	struct guest *g;
+
+	guest_irqchip = GUEST_IRQCHIP_SPLIT;
+	g = guest_create_with_idt(vmm_device(), prog);
+	guest_irqchip = 0;
+	return g;
+}
+
+static int enable_split(int vm_fd, uint64_t pins)
+{
+	struct kvm_enable_cap cap = {
+		.cap = KVM_CAP_SPLIT_IRQCHIP, .args[0] = pins,
+	};
+
+	return ioctl(vm_fd, KVM_ENABLE_CAP, &cap) ? errno : 0;
+}
+
+TEST(split_irqchip_rules)
+{
+	struct guest *g = split_guest(GUEST_PROG(halt_forever));
+	struct kvm_irq_routing_entry e = chip_route(1, KVM_IRQCHIP_IOAPIC, 1);
+	struct kvm_interrupt irq = { .irq = 0x30 };
+	struct kvm_lapic_state lapic;
+	int efd = eventfd(0, 0), rfd = eventfd(0, 0);
+	struct vm *fresh;
+
+	EXPECT_EQ(1, ioctl(g->vm->fd, KVM_CHECK_EXTENSION, KVM_CAP_SPLIT_IRQCHIP));
+	EXPECT_EQ(EEXIST, enable_split(g->vm->fd, 24)) TH_LOG("twice");
+	EXPECT_EQ(-1, ioctl(g->vm->fd, KVM_CREATE_IRQCHIP, NULL));
+	EXPECT_EQ(EEXIST, errno);
+	fresh = vm_create(vmm_device());
+	EXPECT_EQ(EINVAL, enable_split(fresh->fd, 4097)) TH_LOG("4097 pins");
+	EXPECT_EQ(0, enable_split(fresh->fd, 0));
+	vm_destroy(fresh);
+
+	/* The local APIC is the kernel's; the IOAPIC and 8259 are not. */
+	EXPECT_EQ(0, ioctl(g->vcpu->fd, KVM_GET_LAPIC, &lapic));
+	EXPECT_EQ(EINVAL, routing_errno(g, &e, 1, 0)) TH_LOG("IOAPIC route");
+	e = msi_route(1, 0, 0x40);
+	EXPECT_EQ(0, routing_errno(g, &e, 1, 0));
+	EXPECT_EQ(-EINVAL, irqfd(g, efd, 1, KVM_IRQFD_FLAG_RESAMPLE, rfd))
+		TH_LOG("resampling needs the kernel's IOAPIC");
+	EXPECT_EQ(0, irqfd(g, efd, 1, 0, 0));
+	/* KVM_INTERRUPT is the 8259's ExtINT, one at a time. */
+	EXPECT_EQ(0, ioctl(g->vcpu->fd, KVM_INTERRUPT, &irq));
+	EXPECT_EQ(-1, ioctl(g->vcpu->fd, KVM_INTERRUPT, &irq));
+	EXPECT_EQ(EEXIST, errno);
+	close(efd);
+	close(rfd);
+	guest_destroy(g);
+}
+
+/*
+ * The VMM's IOAPIC routes its pins as MSIs through the first GSIs; the EOI
+ * of a level-triggered one comes back as KVM_EXIT_IOAPIC_EOI. A GSI past
+ * those reserved is not the IOAPIC's: no exit.
+ */
+TEST(split_irqchip_eoi_exit)
+{
+	struct guest *g = split_guest(GUEST_PROG(apic_wait_two_irqs));
+	struct kvm_irq_routing_entry e[] = {
+		msi_route(3, 0, 0x73), msi_route(30, 0, 0x74),
+	};
+	struct kvm_irq_level line = { .irq = 3, .level = 1 };
+	uint8_t data;
+
+	e[0].u.msi.data |= 1 << 15;	/* level */
+	e[1].u.msi.data |= 1 << 15;
+	set_routing(_metadata, g, e, 2);
+	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
+	ASSERT_EQ(0, ioctl(g->vm->fd, KVM_IRQ_LINE_STATUS, &line));
+	EXPECT_EQ(1, line.status);
+	ASSERT_EQ(0x80, next_on(g->vcpu, &data));
+	EXPECT_EQ(0x73, data);
+	ASSERT_EQ(EXIT(KVM_EXIT_IOAPIC_EOI), next_on(g->vcpu, &data));
+	EXPECT_EQ(0x73, g->vcpu->run->eoi.vector);
+	ASSERT_EQ(0x84, next_on(g->vcpu, &data));
+
+	line.irq = 30;
+	ASSERT_EQ(0, ioctl(g->vm->fd, KVM_IRQ_LINE_STATUS, &line));
+	ASSERT_EQ(0x80, next_on(g->vcpu, &data));
+	EXPECT_EQ(0x74, data);
+	EXPECT_EQ(0x81, next_on(g->vcpu, &data)) TH_LOG("EOI exit for GSI 30");
+	guest_destroy(g);
+}
+
+/* KVM_INTERRUPT with a split irqchip: an ExtINT through LINT0 wakes HLT. */
+TEST(split_irqchip_extint)
+{
+	struct guest *g = split_guest(GUEST_PROG(apic_extint));
+	struct kvm_interrupt irq = { .irq = 0x75 };
+	uint8_t data;
+
+	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
+	ASSERT_EQ(0, ioctl(g->vcpu->fd, KVM_INTERRUPT, &irq));
+	ASSERT_EQ(0x80, next_on(g->vcpu, &data));
+	EXPECT_EQ(0x75, data);
+	EXPECT_EQ(0x81, next_on(g->vcpu, &data));
+	guest_destroy(g);
+}
+
 TEST_HARNESS_MAIN

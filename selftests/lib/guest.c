@@ -214,8 +214,15 @@ struct guest *guest_create(const char *device, enum guest_mode mode,
 		vmm_die("calloc");
 	g->mode = mode;
 	g->vm = vm_create(device);
-	if (guest_irqchip)
+	if (guest_irqchip == GUEST_IRQCHIP_SPLIT) {
+		struct kvm_enable_cap cap = {
+			.cap = KVM_CAP_SPLIT_IRQCHIP, .args[0] = 24,
+		};
+
+		vmm_ioctl(g->vm->fd, KVM_ENABLE_CAP, &cap);
+	} else if (guest_irqchip) {
 		vmm_ioctl(g->vm->fd, KVM_CREATE_IRQCHIP, NULL);
+	}
 	g->mem = vm_add_memory(g->vm, 0, 0, GUEST_MEM_SIZE, backing);
 	memcpy(g->mem + GUEST_CODE, prog.code, prog.len);
 	g->vcpu = vcpu_create(g->vm, 0);

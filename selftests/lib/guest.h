@@ -83,7 +83,11 @@ struct guest *guest_create_print64(const char *device, const char *s,
 void guest_setup_mmio16(struct guest *g);
 /* Set to leave the vCPU's CPUID at the device's default. */
 extern int guest_no_cpuid;
-/* Set to give new guests the in-kernel irqchip (KVM_CREATE_IRQCHIP). */
+/*
+ * Set to give new guests the in-kernel irqchip: 1 for KVM_CREATE_IRQCHIP,
+ * GUEST_IRQCHIP_SPLIT for KVM_CAP_SPLIT_IRQCHIP with 24 IOAPIC routes.
+ */
+#define GUEST_IRQCHIP_SPLIT	2
 extern int guest_irqchip;
 /* Run until HLT, SHUTDOWN or an error exit; returns the exit reason. */
 uint32_t guest_run(struct guest *g);

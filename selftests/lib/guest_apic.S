@@ -337,4 +337,41 @@ GUEST(ioapic_level_twice)
 	out	0x81, al
 	hlt
 END(ioapic_level_twice)
+
+/*
+ * Two interrupts, each waited for in STI; HLT and ended with an EOI:
+ * checkpoints 0x82 before the first, 0x84 between, 0x81 after.
+ */
+GUEST(apic_wait_two_irqs)
+	APIC_ON
+	cli
+	out	0x82, al
+	sti
+	hlt
+	cli
+	mov	dword ptr [rdi + APIC_EOI], 0
+	out	0x84, al
+	sti
+	hlt
+	cli
+	mov	dword ptr [rdi + APIC_EOI], 0
+	out	0x81, al
+	hlt
+END(apic_wait_two_irqs)
+
+/*
+ * LINT0 as ExtINT, for the VMM's 8259 of a split irqchip: checkpoint 0x82,
+ * wait in STI; HLT for its interrupt (no EOI: ExtINT is not in ISR), 0x81.
+ */
+GUEST(apic_extint)
+	APIC_ON
+	mov	dword ptr [rdi + APIC_LVT0], 0x700
+	cli
+	out	0x82, al
+	sti
+	hlt
+	cli
+	out	0x81, al
+	hlt
+END(apic_extint)
 	.section .note.GNU-stack,"",@progbits
