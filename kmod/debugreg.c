@@ -4,7 +4,11 @@
  * values (the hardware's belong to the host: perf and ptrace use them),
  * intercepts every access, and hands it over as LVMM_EXIT_DR; the checks
  * and the decoding are the architecture's, so they are done here once.
+ * KVM_GET/SET_DEBUGREGS read and write the same values for the VMM.
  */
+#include <linux/kvm.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 #include <asm/processor-flags.h>
 #include <asm/trapnr.h>
 
@@ -70,4 +74,34 @@ int lvmm_handle_dr(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	else
 		lvmm_advance_rip(vcpu, len);
 	return 1;
+}
+
+/*
+ * KVM_GET_DEBUGREGS and KVM_SET_DEBUGREGS: DR0-DR3, DR6 and DR7. As in
+ * KVM, a set with flags, or with bits 63:32 of DR6 or DR7 set, is -EINVAL;
+ * the other reserved bits take the values they read as on hardware.
+ */
+int lvmm_debugregs_ioctl(struct lvmm_vcpu *vcpu, struct kvm_debugregs __user *u,
+			 bool set)
+{
+	struct kvm_debugregs d;
+	int i;
+
+	if (!set) {
+		memset(&d, 0, sizeof(d));
+		for (i = 0; i < 4; i++)
+			d.db[i] = lvmm_arch->get_dr(vcpu, i);
+		d.dr6 = lvmm_arch->get_dr(vcpu, 6);
+		d.dr7 = lvmm_arch->get_dr(vcpu, 7);
+		return copy_to_user(u, &d, sizeof(d)) ? -EFAULT : 0;
+	}
+	if (copy_from_user(&d, u, sizeof(d)))
+		return -EFAULT;
+	if (d.flags || upper_32_bits(d.dr6) || upper_32_bits(d.dr7))
+		return -EINVAL;
+	for (i = 0; i < 4; i++)
+		lvmm_arch->set_dr(vcpu, i, d.db[i]);
+	lvmm_arch->set_dr(vcpu, 6, d.dr6);
+	lvmm_arch->set_dr(vcpu, 7, d.dr7);
+	return 0;
 }

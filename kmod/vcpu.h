@@ -123,6 +123,10 @@ void lvmm_vcpu_free(struct lvmm_vcpu *vcpu);
 /* run.c */
 int lvmm_vcpu_run(struct lvmm_vcpu *vcpu);
 
+/* debugreg.c */
+int lvmm_debugregs_ioctl(struct lvmm_vcpu *vcpu, struct kvm_debugregs __user *u,
+			 bool set);
+
 /* mp_state.c */
 void lvmm_vcpu_init_mp_state(struct lvmm_vcpu *vcpu);
 int lvmm_vcpu_wait(struct lvmm_vcpu *vcpu);

@@ -115,6 +115,7 @@ int lvmm_check_extension(long ext)
 	case KVM_CAP_IRQFD_RESAMPLE:
 	case KVM_CAP_SIGNAL_MSI:
 	case KVM_CAP_SPLIT_IRQCHIP:
+	case KVM_CAP_DEBUGREGS:
 		return 1;
 	case KVM_CAP_IRQ_ROUTING:
 		return LVMM_MAX_GSIS;

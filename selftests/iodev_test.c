@@ -105,7 +105,7 @@ TEST(ioeventfd_deassign)
 	ASSERT_EQ(-ENOENT, ioeventfd(g, fd, 0x3100, 1,
 				     flags | KVM_IOEVENTFD_FLAG_DEASSIGN, 0x11));
 	ASSERT_EQ(KVM_EXIT_HLT, guest_run(g));
-	EXPECT_EQ(7, g->nexits) TH_LOG("every write exits once removed");
+	EXPECT_EQ(8, g->nexits) TH_LOG("every access exits once removed");
 	EXPECT_EQ(0x11, g->exits[0].data);
 	EXPECT_EQ(0, signals(fd));
 	close(fd);

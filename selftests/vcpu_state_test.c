@@ -462,6 +462,62 @@ TEST(debug_registers_round_trip)
 	guest_destroy(g);
 }
 
+/*
+ * KVM_GET/SET_DEBUGREGS see the same registers as the guest's MOVs: what
+ * dr64 wrote, then what the VMM sets (values with the fixed bits as the
+ * hardware reads them, which KVM stores as given). Bits 63:32 of DR6 or
+ * DR7, or flags, are -EINVAL.
+ */
+TEST(debugregs_ioctls)
+{
+	struct guest *g = guest_create(vmm_device(), MODE_LONG64,
+				       GUEST_PROG(dr64), BACKING_DEFAULT);
+	struct kvm_debugregs d, bad;
+	struct kvm_regs regs;
+
+	guest_get_regs(g, &regs);
+	regs.rax = 0x1000;
+	regs.rbx = 0x2000;
+	regs.rcx = 0x3000;
+	regs.r14 = 0x4000;
+	regs.rdi = 0x4002;
+	regs.rsi = 0x1;
+	guest_set_regs(g, &regs);
+	ASSERT_EQ(KVM_EXIT_HLT, guest_run(g));
+	ASSERT_EQ(1, ioctl(g->vm->fd, KVM_CHECK_EXTENSION, KVM_CAP_DEBUGREGS));
+	ASSERT_EQ(0, ioctl(g->vcpu->fd, KVM_GET_DEBUGREGS, &d));
+	EXPECT_EQ(0x1000, d.db[0]);
+	EXPECT_EQ(0x4000, d.db[3]);
+	EXPECT_EQ(0xffff4ff2, d.dr6);
+	EXPECT_EQ(0x401, d.dr7);
+	EXPECT_EQ(0, d.flags);
+
+	d.db[1] = 0xffffffff81000000ULL;
+	d.dr6 = 0xffff0ff1;
+	d.dr7 = 0x403;
+	ASSERT_EQ(0, ioctl(g->vcpu->fd, KVM_SET_DEBUGREGS, &d));
+	memset(&d, 0, sizeof(d));
+	ASSERT_EQ(0, ioctl(g->vcpu->fd, KVM_GET_DEBUGREGS, &d));
+	EXPECT_EQ(0xffffffff81000000ULL, d.db[1]);
+	EXPECT_EQ(0x1000, d.db[0]);
+	EXPECT_EQ(0xffff0ff1, d.dr6);
+	EXPECT_EQ(0x403, d.dr7);
+
+	bad = d;
+	bad.flags = 1;
+	EXPECT_EQ(-1, ioctl(g->vcpu->fd, KVM_SET_DEBUGREGS, &bad));
+	EXPECT_EQ(EINVAL, errno);
+	bad = d;
+	bad.dr6 |= 1ULL << 32;
+	EXPECT_EQ(-1, ioctl(g->vcpu->fd, KVM_SET_DEBUGREGS, &bad));
+	EXPECT_EQ(EINVAL, errno);
+	bad = d;
+	bad.dr7 |= 1ULL << 40;
+	EXPECT_EQ(-1, ioctl(g->vcpu->fd, KVM_SET_DEBUGREGS, &bad));
+	EXPECT_EQ(EINVAL, errno);
+	guest_destroy(g);
+}
+
 #define VEC_GP			13
 #define EDX1_MCE		(1u << 7)	/* also in 0x80000001 EDX */
 #define EDX1_MCA		(1u << 14)	/* also in 0x80000001 EDX */

@@ -62,10 +62,13 @@ share() {
 	pids=
 	rm -f /tmp/lg.*
 	for i in $(seq $N); do
-		lvmm run -q --device "$1" --share --kernel "$G/vmlinuz" \
+		# The guest's init reads a line from its console first; with
+		# none it waited there, never "idle", and the figure measured
+		# guests stuck at that prompt.
+		echo line | lvmm run -q --device "$1" --share --kernel "$G/vmlinuz" \
 			--initrd "$G/initramfs.cpio.gz" -m ${MIB}M \
 			--cmdline "console=ttyS0 quiet lvmm_guest=idle" \
-			< /dev/null > /tmp/lg.$i 2>&1 &
+			> /tmp/lg.$i 2>&1 &
 		pids="$pids $!"
 	done
 	# Up to 3 minutes for all to boot; KVM's guests hang under TCG now and
