@@ -121,6 +121,32 @@ TEST(exception_with_error_code)
 	guest_destroy(g);
 }
 
+/*
+ * What QEMU sets at every vCPU reset: the NMI and SIPI fields named valid,
+ * with no NMI pending. An NMI pending is lvmm's -EINVAL (it has no NMIs).
+ */
+TEST(vcpu_events_reset_flags)
+{
+	struct guest *g = intr_guest(GUEST_PROG(irq_window));
+	struct kvm_vcpu_events ev;
+
+	ASSERT_EQ(0, ioctl(g->vcpu->fd, KVM_GET_VCPU_EVENTS, &ev));
+	ev.flags = KVM_VCPUEVENT_VALID_NMI_PENDING |
+		   KVM_VCPUEVENT_VALID_SIPI_VECTOR;
+	ev.sipi_vector = 0x10;
+	EXPECT_EQ(0, ioctl(g->vcpu->fd, KVM_SET_VCPU_EVENTS, &ev));
+	ev.flags |= 1u << 31;
+	EXPECT_EQ(-1, ioctl(g->vcpu->fd, KVM_SET_VCPU_EVENTS, &ev));
+	EXPECT_EQ(EINVAL, errno) TH_LOG("unknown flag");
+	if (!vmm_is_kvm()) {
+		ev.flags = KVM_VCPUEVENT_VALID_NMI_PENDING;
+		ev.nmi.pending = 1;
+		EXPECT_EQ(-1, ioctl(g->vcpu->fd, KVM_SET_VCPU_EVENTS, &ev));
+		EXPECT_EQ(EINVAL, errno) TH_LOG("lvmm has no NMIs");
+	}
+	guest_destroy(g);
+}
+
 TEST(mp_state)
 {
 	struct guest *g = intr_guest(GUEST_PROG(irq_window));

@@ -208,8 +208,15 @@ int svm_set_events(struct lvmm_vcpu *vcpu, const struct kvm_vcpu_events *ev)
 {
 	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
 
-	/* No NMI, SMM or SIPI in lvmm; KVM's payload format is not used. */
-	if (ev->flags & ~KVM_VCPUEVENT_VALID_SHADOW)
+	/*
+	 * No NMI, SMM or SIPI state in lvmm; KVM's payload format is not
+	 * used. A VMM resetting a vCPU (QEMU) names the NMI and SIPI fields
+	 * valid: with no NMI pending that is accepted, and the SIPI vector,
+	 * which lvmm takes from the SIPI itself, is ignored.
+	 */
+	if (ev->flags & ~(KVM_VCPUEVENT_VALID_SHADOW |
+			  KVM_VCPUEVENT_VALID_NMI_PENDING |
+			  KVM_VCPUEVENT_VALID_SIPI_VECTOR))
 		return -EINVAL;
 	if (ev->nmi.injected || ev->nmi.pending || ev->smi.pending ||
 	    ev->smi.smm || ev->triple_fault.pending)
