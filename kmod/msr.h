@@ -39,6 +39,26 @@ struct lvmm_msr_state {
 	u64 ucode_rev;
 };
 
+/* KVM's KVM_MAX_MCE_BANKS. */
+#define LVMM_MCE_BANKS		32
+
+/**
+ * struct lvmm_mce - machine-check banks (mce.c)
+ * @mcg_cap:    IA32_MCG_CAP from KVM_X86_SETUP_MCE; 0: none set up
+ * @mcg_status: IA32_MCG_STATUS
+ * @banks:      MCi_CTL, MCi_STATUS, MCi_ADDR, MCi_MISC of each bank
+ */
+struct lvmm_mce {
+	u64 mcg_cap;
+	u64 mcg_status;
+	u64 banks[4 * LVMM_MCE_BANKS];
+};
+
+/* mce.c */
+int lvmm_mce_setup(struct lvmm_vcpu *vcpu, u64 __user *u);
+int lvmm_mce_get_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data);
+int lvmm_mce_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data, bool host);
+
 /* msr_state.c */
 void lvmm_msr_state_reset(struct lvmm_vcpu *vcpu);
 int lvmm_get_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data, bool host);

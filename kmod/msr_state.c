@@ -84,6 +84,9 @@ int lvmm_get_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data, bool host)
 	ret = lvmm_pvclock_get_msr(vcpu, index, data, host);
 	if (ret != -ENOENT)
 		return ret;
+	ret = lvmm_mce_get_msr(vcpu, index, data);
+	if (ret != -ENOENT)
+		return ret;
 	i = mtrr_fixed_index(index);
 	if (i >= 0) {
 		*data = m->mtrr_fixed[i];
@@ -131,6 +134,9 @@ int lvmm_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data, bool host)
 	int i, ret;
 
 	ret = lvmm_lapic_set_msr(vcpu, index, data, host);
+	if (ret != -ENOENT)
+		return ret;
+	ret = lvmm_mce_set_msr(vcpu, index, data, host);
 	if (ret != -ENOENT)
 		return ret;
 	ret = lvmm_pvclock_set_msr(vcpu, index, data, host);

@@ -90,6 +90,7 @@ struct lvmm_vcpu {
 	 */
 	struct rcuwait wait;
 	struct lvmm_msr_state msrs;
+	struct lvmm_mce mce;
 	u64 system_time_msr;		/* MSR_KVM_SYSTEM_TIME(_NEW) */
 	bool system_time_old;		/* ...written through the old one */
 

@@ -30,6 +30,7 @@
 #include "gmem.h"
 #include "lapic.h"
 #include "memslot.h"
+#include "msr.h"
 #include "pvclock.h"
 #include "share/share.h"
 #include "stats.h"
@@ -137,6 +138,8 @@ int lvmm_check_extension(long ext)
 		return 1;
 	case KVM_CAP_DISABLE_QUIRKS2:
 		return LVMM_QUIRKS;
+	case KVM_CAP_MCE:
+		return LVMM_MCE_BANKS;
 	case KVM_CAP_ADJUST_CLOCK:
 		return LVMM_CLOCK_VALID_FLAGS;
 	case KVM_CAP_X2APIC_API:

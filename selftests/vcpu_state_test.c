@@ -578,6 +578,79 @@ TEST(no_machine_check_rdtscp_or_rdpid)
 	guest_destroy(g);
 }
 
+#define MSR_MCG_CAP		0x179
+#define MSR_MC0_CTL		0x400
+
+/*
+ * A guest with 4 machine-check banks (KVM_X86_SETUP_MCE) doing RDMSR
+ * @index, WRMSR @val, RDMSR (msr_rw64): the outcome, the reads in *@regs.
+ */
+static int mce_guest(struct __test_metadata *_metadata, uint32_t index,
+		     uint64_t val, struct kvm_regs *regs)
+{
+	struct guest *g = guest_create_with_idt(vmm_device(),
+						GUEST_PROG(msr_rw64));
+	uint64_t mcg_cap = 4;
+	int outcome;
+
+	EXPECT_EQ(0, ioctl(g->vcpu->fd, KVM_X86_SETUP_MCE, &mcg_cap));
+	guest_get_regs(g, regs);
+	regs->rcx = index;
+	regs->r9 = val;
+	guest_set_regs(g, regs);
+	outcome = guest_trap_outcome(g);
+	guest_get_regs(g, regs);
+	guest_destroy(g);
+	return outcome;
+}
+
+/*
+ * KVM_X86_SETUP_MCE and the banks it makes, with KVM's rules: 1 to
+ * KVM_CAP_MCE banks, no unknown MCG_CAP bits; MCi_CTL starts all ones and
+ * takes 0; MCi_STATUS takes only 0 from the guest (HWCR.McStatusWrEn
+ * clear) but anything from the VMM; MCG_CAP is read-only; banks past the
+ * count fault.
+ */
+TEST(mce_banks_after_setup)
+{
+	struct guest *g = guest_create_with_idt(vmm_device(),
+						GUEST_PROG(msr_rw64));
+	struct msrs m = { .hdr.nmsrs = 1, .e[0].index = MSR_MC0_CTL + 5 };
+	struct kvm_regs regs;
+	uint64_t cap;
+
+	ASSERT_LE(1, ioctl(g->vm->fd, KVM_CHECK_EXTENSION, KVM_CAP_MCE));
+	cap = 0;
+	EXPECT_EQ(-1, ioctl(g->vcpu->fd, KVM_X86_SETUP_MCE, &cap));
+	EXPECT_EQ(EINVAL, errno) TH_LOG("no banks");
+	cap = ioctl(g->vm->fd, KVM_CHECK_EXTENSION, KVM_CAP_MCE) + 1;
+	EXPECT_EQ(-1, ioctl(g->vcpu->fd, KVM_X86_SETUP_MCE, &cap));
+	EXPECT_EQ(EINVAL, errno) TH_LOG("more banks than KVM_CAP_MCE");
+	cap = 4 | 1ULL << 30;
+	EXPECT_EQ(-1, ioctl(g->vcpu->fd, KVM_X86_SETUP_MCE, &cap));
+	EXPECT_EQ(EINVAL, errno) TH_LOG("unknown MCG_CAP bit");
+	cap = 4;
+	ASSERT_EQ(0, ioctl(g->vcpu->fd, KVM_X86_SETUP_MCE, &cap));
+	m.e[0].data = 5;
+	EXPECT_EQ(1, ioctl(g->vcpu->fd, KVM_SET_MSRS, &m)) TH_LOG("VMM sets MC1_STATUS");
+	m.e[0].data = 0;
+	EXPECT_EQ(1, ioctl(g->vcpu->fd, KVM_GET_MSRS, &m));
+	EXPECT_EQ(5, m.e[0].data);
+	guest_destroy(g);
+
+	EXPECT_EQ(256, mce_guest(_metadata, MSR_MC0_CTL + 4, 0, &regs));
+	EXPECT_EQ(~0ULL, regs.r8) TH_LOG("MC1_CTL starts all ones");
+	EXPECT_EQ(0, regs.r10) TH_LOG("MC1_CTL takes 0");
+	EXPECT_EQ(VEC_GP, mce_guest(_metadata, MSR_MC0_CTL + 4, 0x1234, &regs));
+	EXPECT_EQ(VEC_GP, mce_guest(_metadata, MSR_MC0_CTL + 5, 1, &regs))
+		TH_LOG("guest write to MC1_STATUS");
+	EXPECT_EQ(VEC_GP, mce_guest(_metadata, MSR_MCG_CAP, 4, &regs));
+	EXPECT_EQ(4, regs.r8) TH_LOG("MCG_CAP read before the faulting write");
+	EXPECT_EQ(256, mce_guest(_metadata, MSR_MCG_STATUS, 0, &regs));
+	EXPECT_EQ(VEC_GP, mce_guest(_metadata, MSR_MC0_CTL + 16, 0, &regs))
+		TH_LOG("bank 4 of 4");
+}
+
 /*
  * AMD's NB_CFG (Linux reads it and sets the extended config space bit):
  * reads 0 and drops writes, without a fault, as on KVM.
