@@ -44,6 +44,7 @@ enum lvmm_exit_reason {
 	LVMM_EXIT_HYPERCALL,	/* VMMCALL */
 	LVMM_EXIT_UD,		/* the guest's #UD: maybe a VMCALL to patch */
 	LVMM_EXIT_DR,		/* MOV to or from a debug register */
+	LVMM_EXIT_DEBUG,	/* a stop for the VMM's debugger (guest_debug.c) */
 	LVMM_EXIT_SHUTDOWN,
 	LVMM_EXIT_FAIL_ENTRY,
 	LVMM_EXIT_UNKNOWN,
@@ -101,6 +102,8 @@ struct lvmm_cpu_state {
  * @npf:        for LVMM_EXIT_NPF
  * @dr:         for LVMM_EXIT_DR: which register, the direction, and the
  *              GPR when the CPU decoded it (decode assists), else -1
+ * @debug:      for LVMM_EXIT_DEBUG: the exception (#DB or #BP) and the
+ *              DR6 and DR7 it came with
  */
 struct lvmm_exit {
 	enum lvmm_exit_reason reason;
@@ -132,6 +135,11 @@ struct lvmm_exit {
 			bool write;
 			s8 gpr;
 		} dr;
+		struct {
+			u8 vector;
+			u64 dr6;
+			u64 dr7;
+		} debug;
 	};
 };
 
@@ -171,6 +179,9 @@ struct lvmm_exit {
  *               shadow, which covered only it, is over
  * @get_dr:      read DR0-DR3, DR6 or DR7 as the guest sees it
  * @set_dr:      write one (the core checked the access)
+ * @update_guest_debug: vcpu->guest_debug changed: intercept #BP for
+ *               software breakpoints, arm single-step and the debugger's
+ *               hardware breakpoints from the next entry
  * @get_events:  KVM_GET_VCPU_EVENTS: events being delivered, the shadow
  * @set_events:  KVM_SET_VCPU_EVENTS
  * @map_gfn:     map a guest frame to a host frame; under vm->mmu_lock
@@ -207,6 +218,7 @@ struct lvmm_arch_ops {
 	void (*end_interrupt_shadow)(struct lvmm_vcpu *vcpu);
 	u64 (*get_dr)(struct lvmm_vcpu *vcpu, int dr);
 	void (*set_dr)(struct lvmm_vcpu *vcpu, int dr, u64 val);
+	void (*update_guest_debug)(struct lvmm_vcpu *vcpu);
 	void (*get_events)(struct lvmm_vcpu *vcpu, struct kvm_vcpu_events *ev);
 	int (*set_events)(struct lvmm_vcpu *vcpu,
 			  const struct kvm_vcpu_events *ev);

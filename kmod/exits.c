@@ -128,6 +128,13 @@ int lvmm_handle_exit(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 		pr_warn_ratelimited("vm %u vcpu %u: another hypervisor (kvm_amd?) has SVM enabled on CPU %d; lvmm guests cannot run until it lets go\n",
 				    vcpu->vm->id, vcpu->id, vcpu->cpu);
 		return -EBUSY;
+	case LVMM_EXIT_DEBUG:
+		run->exit_reason = KVM_EXIT_DEBUG;
+		run->debug.arch.exception = exit->debug.vector;
+		run->debug.arch.pc = lvmm_rip_linear(vcpu);
+		run->debug.arch.dr6 = exit->debug.dr6;
+		run->debug.arch.dr7 = exit->debug.dr7;
+		return 0;
 	case LVMM_EXIT_CPUID:
 		return handle_cpuid(vcpu, exit);
 	case LVMM_EXIT_HLT:

@@ -246,6 +246,9 @@ void lvmm_set_rip(struct lvmm_vcpu *vcpu, u64 rip)
 {
 	vcpu->rip = rip;
 	lvmm_arch->end_interrupt_shadow(vcpu);
+	/* An emulated instruction: the debugger's single-step is owed. */
+	if (vcpu->guest_debug & KVM_GUESTDBG_SINGLESTEP)
+		vcpu->debug_step_owed = true;
 }
 
 /* RIP past @len bytes, wrapping at the width of the code's IP. */

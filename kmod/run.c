@@ -130,6 +130,10 @@ static bool lvmm_return_needed(struct lvmm_vcpu *vcpu, int *ret)
 
 	if (*ret <= 0)
 		return true;
+	if (lvmm_debug_step_exit(vcpu)) {
+		*ret = 0;
+		return true;
+	}
 	if (test_and_clear_bit(LVMM_REQ_IOAPIC_EOI, &vcpu->requests)) {
 		run->exit_reason = KVM_EXIT_IOAPIC_EOI;
 		run->eoi.vector = vcpu->eoi_exit_vector;
@@ -192,6 +196,9 @@ int lvmm_vcpu_run(struct lvmm_vcpu *vcpu)
 	 */
 	if (READ_ONCE(run->immediate_exit__unsafe))
 		return -EINTR;
+	/* The instruction just finished was the debugger's step. */
+	if (lvmm_debug_step_exit(vcpu))
+		return 0;
 
 	fpu_swap_kvm_fpstate(&vcpu->fpu, true);
 	ret = 1;

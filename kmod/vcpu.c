@@ -227,6 +227,9 @@ static long lvmm_vcpu_ioctl(struct file *file, unsigned int cmd,
 	case KVM_SET_XCRS:
 		ret = lvmm_set_xcrs(vcpu, argp);
 		break;
+	case KVM_SET_GUEST_DEBUG:
+		ret = lvmm_set_guest_debug(vcpu, argp);
+		break;
 	case KVM_X86_SETUP_MCE:
 		ret = lvmm_mce_setup(vcpu, argp);
 		break;

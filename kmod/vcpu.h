@@ -89,6 +89,15 @@ struct lvmm_vcpu {
 	 * queue, because the APIC timer wakes it from hard interrupt context.
 	 */
 	struct rcuwait wait;
+	/*
+	 * KVM_SET_GUEST_DEBUG (guest_debug.c): KVM_GUESTDBG_* flags, the
+	 * debugger's DR0-DR3 and DR7, and a step owed to it after an
+	 * instruction lvmm emulated.
+	 */
+	u32 guest_debug;
+	u64 guest_debug_db[4];
+	u64 guest_debug_dr7;
+	bool debug_step_owed;
 	struct lvmm_msr_state msrs;
 	struct lvmm_mce mce;
 	u64 system_time_msr;		/* MSR_KVM_SYSTEM_TIME(_NEW) */
@@ -123,6 +132,15 @@ void lvmm_vcpu_free(struct lvmm_vcpu *vcpu);
 
 /* run.c */
 int lvmm_vcpu_run(struct lvmm_vcpu *vcpu);
+
+/* guest_debug.c; the KVM_GUESTDBG_* flags, KVM's valid mask on x86 */
+#define LVMM_GUESTDBG_VALID	(KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP | \
+				 KVM_GUESTDBG_USE_SW_BP | KVM_GUESTDBG_USE_HW_BP | \
+				 KVM_GUESTDBG_INJECT_DB | KVM_GUESTDBG_INJECT_BP | \
+				 KVM_GUESTDBG_BLOCKIRQ)
+int lvmm_set_guest_debug(struct lvmm_vcpu *vcpu,
+			 struct kvm_guest_debug __user *u);
+bool lvmm_debug_step_exit(struct lvmm_vcpu *vcpu);
 
 /* debugreg.c */
 int lvmm_debugregs_ioctl(struct lvmm_vcpu *vcpu, struct kvm_debugregs __user *u,

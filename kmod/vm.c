@@ -117,7 +117,11 @@ int lvmm_check_extension(long ext)
 	case KVM_CAP_SIGNAL_MSI:
 	case KVM_CAP_SPLIT_IRQCHIP:
 	case KVM_CAP_DEBUGREGS:
+	case KVM_CAP_SET_GUEST_DEBUG:
+	case KVM_CAP_X86_ROBUST_SINGLESTEP:
 		return 1;
+	case KVM_CAP_SET_GUEST_DEBUG2:
+		return LVMM_GUESTDBG_VALID;
 	case KVM_CAP_IRQ_ROUTING:
 		return LVMM_MAX_GSIS;
 	case KVM_CAP_COALESCED_MMIO:

@@ -108,11 +108,33 @@ static void exit_ud(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 static void exit_reflect(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 {
 	u8 vector = exit->hw_code - SVM_EXIT_EXCP_BASE;
+	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
 
+	/* The debugger's step or breakpoint: its stop, not the guest's #DB. */
+	if (vector == X86_TRAP_DB &&
+	    (vcpu->guest_debug & (KVM_GUESTDBG_SINGLESTEP |
+				  KVM_GUESTDBG_USE_HW_BP))) {
+		exit_as(exit, LVMM_EXIT_DEBUG);
+		exit->debug.vector = X86_TRAP_DB;
+		exit->debug.dr6 = vmcb->save.dr6;
+		exit->debug.dr7 = vmcb->save.dr7;
+		vmcb->save.dr6 = 0xffff0ff0;
+		svm_mark_dirty(to_svm(vcpu), BIT(SVM_CLEAN_DR));
+		return;
+	}
 	if (vector == X86_TRAP_DB)
 		svm_take_db_causes(to_svm(vcpu));
 	svm_queue_exception(vcpu, vector, vector == X86_TRAP_AC, 0);
 	exit_as(exit, LVMM_EXIT_NONE);
+}
+
+/* INT3, intercepted only for the debugger's software breakpoints. */
+static void exit_bp(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
+{
+	exit_as(exit, LVMM_EXIT_DEBUG);
+	exit->debug.vector = X86_TRAP_BP;
+	exit->debug.dr6 = 0;
+	exit->debug.dr7 = 0;
 }
 
 static void exit_ud_fault(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
@@ -139,6 +161,7 @@ static void exit_fail_entry(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 static const svm_exit_fn svm_exit_handlers[] = {
 	[SVM_EXIT_EXCP_BASE + X86_TRAP_DB]	= exit_reflect,
 	[SVM_EXIT_EXCP_BASE + X86_TRAP_AC]	= exit_reflect,
+	[SVM_EXIT_EXCP_BASE + X86_TRAP_BP]	= exit_bp,
 	[SVM_EXIT_EXCP_BASE + X86_TRAP_UD]	= exit_ud_fault,
 	[SVM_EXIT_INTR]				= exit_intr,
 	[SVM_EXIT_NMI]				= exit_intr,

@@ -59,6 +59,7 @@ const struct lvmm_arch_ops lvmm_svm_ops = {
 	.end_interrupt_shadow = svm_end_interrupt_shadow,
 	.get_dr		= svm_get_dr,
 	.set_dr		= svm_set_dr,
+	.update_guest_debug = svm_update_guest_debug,
 	.get_events	= svm_get_events,
 	.set_events	= svm_set_events,
 	.map_gfn	= svm_map_gfn,

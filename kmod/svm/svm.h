@@ -119,6 +119,8 @@ struct svm_exit_record {
  * @dr:              guest DR0-DR3
  * @dr6:             guest DR6
  * @dr7:             guest DR7, never loaded into the VMCB
+ * @step_tf:         this entry set RFLAGS.TF for the debugger's single-step;
+ *                   the guest's own TF was clear
  * @shutdown:        an exception arrived on top of #DF: triple fault
  * @not_entered:     why the last svm_vcpu_enter() did not VMRUN
  *                   (LVMM_EXIT_BUSY, LVMM_EXIT_SHUTDOWN), else
@@ -147,6 +149,7 @@ struct svm_vcpu {
 	u64 dr[4];
 	u64 dr6;
 	u64 dr7;
+	bool step_tf;
 	bool shutdown;
 	enum lvmm_exit_reason not_entered;
 	u32 dirty;
@@ -256,6 +259,9 @@ void svm_exit_ring_dump(struct lvmm_vcpu *vcpu, const char *why);
 u64 svm_get_dr(struct lvmm_vcpu *vcpu, int dr);
 void svm_set_dr(struct lvmm_vcpu *vcpu, int dr, u64 val);
 void svm_take_db_causes(struct svm_vcpu *sv);
+void svm_update_guest_debug(struct lvmm_vcpu *vcpu);
+void svm_debug_enter(struct lvmm_vcpu *vcpu);
+void svm_debug_exit(struct lvmm_vcpu *vcpu);
 
 /* vmenter.S */
 void __svm_vmrun(u64 vmcb_pa, u64 host_vmcb_pa, u64 *gprs);

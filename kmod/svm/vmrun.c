@@ -183,6 +183,7 @@ bool svm_vcpu_enter(struct lvmm_vcpu *vcpu, bool flush_tlb)
 	vmcb->save.rsp = vcpu->gpr[RSP];
 	vmcb->save.rip = vcpu->rip;
 	vmcb->save.rflags = vcpu->rflags;
+	svm_debug_enter(vcpu);
 	vmcb->control.clean = svm_vmcb_clean_bits(svm_caps.vmcb_clean, sv->dirty,
 						  sv->last_cpu, cpu);
 	sv->dirty = 0;
@@ -211,6 +212,7 @@ bool svm_vcpu_enter(struct lvmm_vcpu *vcpu, bool flush_tlb)
 	vcpu->gpr[RSP] = vmcb->save.rsp;
 	vcpu->rip = vmcb->save.rip;
 	vcpu->rflags = vmcb->save.rflags;
+	svm_debug_exit(vcpu);
 	vmcb->control.event_inj = 0;
 	return true;
 }
