@@ -71,8 +71,8 @@ static long lvmm_dev_ioctl(struct file *file, unsigned int cmd,
 	case KVM_GET_MSRS:
 		return lvmm_vcpu_msrs(NULL, (void __user *)arg, false);
 	case KVM_X86_GET_MCE_CAP_SUPPORTED:
-		/* No machine-check banks are emulated: no MCG_CAP bits. */
-		return put_user(0ULL, (u64 __user *)arg);
+		/* The MCG_CAP bits KVM_X86_SETUP_MCE takes (mce.c). */
+		return put_user(LVMM_MCG_CAP_SUPPORTED, (u64 __user *)arg);
 	case KVM_GET_DEVICE_ATTR:
 	case KVM_HAS_DEVICE_ATTR:
 		return lvmm_dev_attr((void __user *)arg, cmd == KVM_GET_DEVICE_ATTR);

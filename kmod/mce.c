@@ -5,7 +5,9 @@
  * still set banks up (QEMU asks for KVM_CAP_MCE before anything else):
  * then the guest's MCG_CAP, MCG_STATUS and MCi_CTL/STATUS/ADDR/MISC hold
  * what it and the VMM write, with KVM's rules. Before that every
- * machine-check MSR raises #GP, as it always did.
+ * machine-check MSR raises #GP, as it always did. The MCG_CAP feature bits
+ * are KVM's on AMD: MCG_CTL (so MCG_CTL exists) and SER (which names the
+ * meaning of status bits no bank here ever sets).
  */
 #include <linux/kvm.h>
 #include <linux/nospec.h>
@@ -16,8 +18,6 @@
 #include "msr.h"
 #include "vcpu.h"
 
-/* MCG_CAP feature bits lvmm models: none (no MCG_CTL, CMCI, SER, LMCE). */
-#define LVMM_MCG_CAP_SUPPORTED	0ULL
 #define HWCR_MCSTATUSWREN	BIT_ULL(18)
 
 int lvmm_mce_setup(struct lvmm_vcpu *vcpu, u64 __user *u)
@@ -35,6 +35,8 @@ int lvmm_mce_setup(struct lvmm_vcpu *vcpu, u64 __user *u)
 			GENMASK_ULL(23, 16)))
 		return -EINVAL;
 	vcpu->mce.mcg_cap = mcg_cap;
+	if (mcg_cap & MCG_CTL_P)
+		vcpu->mce.mcg_ctl = ~0ULL;		/* all enabled */
 	for (i = 0; i < banks; i++)
 		vcpu->mce.banks[i * 4] = ~0ULL;		/* MCi_CTL: all on */
 	return 0;
@@ -75,7 +77,10 @@ int lvmm_mce_get_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data)
 		*data = m->mcg_status;
 		return 0;
 	case MSR_IA32_MCG_CTL:
-		return -EINVAL;		/* no MCG_CTL_P */
+		if (!(m->mcg_cap & MCG_CTL_P))
+			return -EINVAL;
+		*data = m->mcg_ctl;
+		return 0;
 	}
 	off = bank_offset(vcpu, index);
 	if (off < 0)
@@ -99,7 +104,13 @@ int lvmm_mce_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data, bool host)
 		m->mcg_status = data;
 		return 0;
 	case MSR_IA32_MCG_CTL:
-		return host && !data ? 0 : -EINVAL;
+		/* 0 or all ones, and only with MCG_CTL_P (a VMM may write 0). */
+		if (!(m->mcg_cap & MCG_CTL_P) && (data || !host))
+			return -EINVAL;
+		if (data && data != ~0ULL)
+			return -EINVAL;
+		m->mcg_ctl = data;
+		return 0;
 	}
 	off = bank_offset(vcpu, index);
 	if (off < 0)

@@ -39,18 +39,21 @@ struct lvmm_msr_state {
 	u64 ucode_rev;
 };
 
-/* KVM's KVM_MAX_MCE_BANKS. */
+/* KVM's KVM_MAX_MCE_BANKS, and its MCG_CAP feature bits on AMD. */
 #define LVMM_MCE_BANKS		32
+#define LVMM_MCG_CAP_SUPPORTED	(BIT_ULL(8) | BIT_ULL(24))	/* CTL_P, SER_P */
 
 /**
  * struct lvmm_mce - machine-check banks (mce.c)
  * @mcg_cap:    IA32_MCG_CAP from KVM_X86_SETUP_MCE; 0: none set up
  * @mcg_status: IA32_MCG_STATUS
+ * @mcg_ctl:    IA32_MCG_CTL, with MCG_CTL_P
  * @banks:      MCi_CTL, MCi_STATUS, MCi_ADDR, MCi_MISC of each bank
  */
 struct lvmm_mce {
 	u64 mcg_cap;
 	u64 mcg_status;
+	u64 mcg_ctl;
 	u64 banks[4 * LVMM_MCE_BANKS];
 };
 

@@ -579,10 +579,12 @@ TEST(no_machine_check_rdtscp_or_rdpid)
 }
 
 #define MSR_MCG_CAP		0x179
+#define MSR_MCG_CTL		0x17b
 #define MSR_MC0_CTL		0x400
+#define MCG_CTL_P		(1ULL << 8)
 
 /*
- * A guest with 4 machine-check banks (KVM_X86_SETUP_MCE) doing RDMSR
+ * A guest with 4 machine-check banks and MCG_CTL (KVM_X86_SETUP_MCE) doing RDMSR
  * @index, WRMSR @val, RDMSR (msr_rw64): the outcome, the reads in *@regs.
  */
 static int mce_guest(struct __test_metadata *_metadata, uint32_t index,
@@ -590,7 +592,7 @@ static int mce_guest(struct __test_metadata *_metadata, uint32_t index,
 {
 	struct guest *g = guest_create_with_idt(vmm_device(),
 						GUEST_PROG(msr_rw64));
-	uint64_t mcg_cap = 4;
+	uint64_t mcg_cap = 4 | MCG_CTL_P;
 	int outcome;
 
 	EXPECT_EQ(0, ioctl(g->vcpu->fd, KVM_X86_SETUP_MCE, &mcg_cap));
@@ -620,6 +622,8 @@ TEST(mce_banks_after_setup)
 	uint64_t cap;
 
 	ASSERT_LE(1, ioctl(g->vm->fd, KVM_CHECK_EXTENSION, KVM_CAP_MCE));
+	ASSERT_EQ(0, ioctl(g->vm->sys_fd, KVM_X86_GET_MCE_CAP_SUPPORTED, &cap));
+	EXPECT_TRUE(cap & MCG_CTL_P) TH_LOG("MCG_CAP bits 0x%llx", (unsigned long long)cap);
 	cap = 0;
 	EXPECT_EQ(-1, ioctl(g->vcpu->fd, KVM_X86_SETUP_MCE, &cap));
 	EXPECT_EQ(EINVAL, errno) TH_LOG("no banks");
@@ -645,8 +649,12 @@ TEST(mce_banks_after_setup)
 	EXPECT_EQ(VEC_GP, mce_guest(_metadata, MSR_MC0_CTL + 5, 1, &regs))
 		TH_LOG("guest write to MC1_STATUS");
 	EXPECT_EQ(VEC_GP, mce_guest(_metadata, MSR_MCG_CAP, 4, &regs));
-	EXPECT_EQ(4, regs.r8) TH_LOG("MCG_CAP read before the faulting write");
+	EXPECT_EQ(4 | MCG_CTL_P, regs.r8) TH_LOG("MCG_CAP read before the faulting write");
 	EXPECT_EQ(256, mce_guest(_metadata, MSR_MCG_STATUS, 0, &regs));
+	EXPECT_EQ(256, mce_guest(_metadata, MSR_MCG_CTL, 0, &regs));
+	EXPECT_EQ(~0ULL, regs.r8) TH_LOG("MCG_CTL starts all ones");
+	EXPECT_EQ(0, regs.r10);
+	EXPECT_EQ(VEC_GP, mce_guest(_metadata, MSR_MCG_CTL, 5, &regs));
 	EXPECT_EQ(VEC_GP, mce_guest(_metadata, MSR_MC0_CTL + 16, 0, &regs))
 		TH_LOG("bank 4 of 4");
 }
