@@ -284,6 +284,12 @@ static int lapic_write(struct lvmm_vcpu *vcpu, u32 off, u32 val, u32 hi)
 	return ret;
 }
 
+/* The TPR as a guest write sets it; the vapic page's sync (lapic_vapic.c). */
+void lvmm_lapic_set_tpr(struct lvmm_vcpu *vcpu, u32 tpr)
+{
+	lapic_write(vcpu, APIC_TASKPRI, tpr, 0);
+}
+
 bool lvmm_lapic_mmio(struct lvmm_vcpu *vcpu, u64 gpa, unsigned int size,
 		     bool write, u64 *val)
 {
@@ -296,6 +302,8 @@ bool lvmm_lapic_mmio(struct lvmm_vcpu *vcpu, u64 gpa, unsigned int size,
 	    gpa < base || gpa >= base + PAGE_SIZE)
 		return false;
 	off = gpa - base;
+	if ((off & ~0xfU) == APIC_TASKPRI)
+		lvmm_lapic_report_tpr_access(vcpu, write);
 	/* Only the low 4 bytes of each 16-byte slot hold a register. */
 	if (write) {
 		if ((off & 0xf) == 0 && size == 4 && off < LVMM_LAPIC_REGS_SIZE)

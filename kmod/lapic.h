@@ -52,6 +52,13 @@ void lvmm_ioapic_eoi(struct lvmm_vm *vm, u8 vector);
 bool lvmm_ioapic_mmio(struct lvmm_vm *vm, u64 gpa, unsigned int size,
 		      bool write, u64 *val);
 
+/* lapic_vapic.c: QEMU's kvmvapic ROM (KVM_SET_VAPIC_ADDR, TPR reports) */
+int lvmm_lapic_vapic_ioctl(struct lvmm_vcpu *vcpu, unsigned int cmd,
+			   void __user *u);
+void lvmm_lapic_sync_to_vapic(struct lvmm_vcpu *vcpu);
+void lvmm_lapic_sync_from_vapic(struct lvmm_vcpu *vcpu);
+void lvmm_lapic_report_tpr_access(struct lvmm_vcpu *vcpu, bool write);
+
 /* KVM_GET_LAPIC / KVM_SET_LAPIC. */
 void lvmm_lapic_get_state(struct lvmm_vcpu *vcpu, struct kvm_lapic_state *s);
 int lvmm_lapic_set_state(struct lvmm_vcpu *vcpu,

@@ -148,4 +148,7 @@ u32 lvmm_lapic_timer_current_count(struct lvmm_lapic *a);
 /* lapic_ipi.c */
 void lvmm_lapic_send_ipi(struct lvmm_vcpu *src, u32 icr, u32 dest);
 
+/* lapic.c, for the vapic page (lapic_vapic.c) */
+void lvmm_lapic_set_tpr(struct lvmm_vcpu *vcpu, u32 tpr);
+
 #endif /* LVMM_LAPIC_INTERNAL_H */

@@ -25,6 +25,7 @@ struct lvmm_vm;
 #define LVMM_REQ_EVENT		1	/* the APIC may have an interrupt */
 #define LVMM_REQ_CLOCK_UPDATE	2	/* rewrite the kvmclock struct */
 #define LVMM_REQ_IOAPIC_EOI	3	/* split irqchip: KVM_EXIT_IOAPIC_EOI */
+#define LVMM_REQ_TPR_ACCESS	4	/* KVM_EXIT_TPR_ACCESS (lapic_vapic.c) */
 
 /* vcpu->mode */
 #define LVMM_OUTSIDE_GUEST	0

@@ -93,6 +93,7 @@ static void prepare_entry(struct lvmm_vcpu *vcpu)
 	if (vcpu->lapic) {
 		clear_bit(LVMM_REQ_EVENT, &vcpu->requests);
 		lvmm_lapic_inject(vcpu);
+		lvmm_lapic_sync_to_vapic(vcpu);
 		/* A split irqchip's VMM may ask for a window for its 8259. */
 		if (READ_ONCE(vcpu->run->request_interrupt_window) &&
 		    extint_slot_free(vcpu))
@@ -131,6 +132,11 @@ static bool lvmm_return_needed(struct lvmm_vcpu *vcpu, int *ret)
 	if (*ret <= 0)
 		return true;
 	if (lvmm_debug_step_exit(vcpu)) {
+		*ret = 0;
+		return true;
+	}
+	if (test_and_clear_bit(LVMM_REQ_TPR_ACCESS, &vcpu->requests)) {
+		run->exit_reason = KVM_EXIT_TPR_ACCESS;	/* filled in already */
 		*ret = 0;
 		return true;
 	}
@@ -210,6 +216,8 @@ int lvmm_vcpu_run(struct lvmm_vcpu *vcpu)
 		prepare_entry(vcpu);
 		if (enter_guest(vcpu, exit))
 			continue;
+		if (vcpu->lapic)
+			lvmm_lapic_sync_from_vapic(vcpu);
 		vcpu->stats.exits[exit->reason]++;
 		atomic64_inc(&lvmm_stats.exits);
 		trace_lvmm_exit(vcpu->vm->id, vcpu->id, exit->hw_code,

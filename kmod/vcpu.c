@@ -227,6 +227,10 @@ static long lvmm_vcpu_ioctl(struct file *file, unsigned int cmd,
 	case KVM_SET_XCRS:
 		ret = lvmm_set_xcrs(vcpu, argp);
 		break;
+	case KVM_SET_VAPIC_ADDR:
+	case KVM_TPR_ACCESS_REPORTING:
+		ret = lvmm_lapic_vapic_ioctl(vcpu, cmd, argp);
+		break;
 	case KVM_SET_GUEST_DEBUG:
 		ret = lvmm_set_guest_debug(vcpu, argp);
 		break;

@@ -67,6 +67,9 @@ struct lvmm_vcpu {
 
 	/* The in-kernel local APIC (KVM_CREATE_IRQCHIP), or NULL. */
 	struct lvmm_lapic *lapic;
+	/* QEMU's kvmvapic ROM (lapic_vapic.c): its page, TPR reports. */
+	u64 vapic_addr;
+	bool tpr_access_reporting;
 	u64 apic_base;			/* IA32_APIC_BASE */
 	/*
 	 * Open an interrupt window at the next entry: the APIC holds an

@@ -119,6 +119,7 @@ int lvmm_check_extension(long ext)
 	case KVM_CAP_DEBUGREGS:
 	case KVM_CAP_SET_GUEST_DEBUG:
 	case KVM_CAP_X86_ROBUST_SINGLESTEP:
+	case KVM_CAP_VAPIC:
 		return 1;
 	case KVM_CAP_SET_GUEST_DEBUG2:
 		return LVMM_GUESTDBG_VALID;

@@ -186,6 +186,78 @@ TEST(signal_ends_halt_and_keeps_mp_state)
 	guest_destroy(g);
 }
 
+#define VAPIC	(GUEST_DATA + 0x800)
+
+/*
+ * KVM_SET_VAPIC_ADDR: the TPR shows in the page before each entry, and a
+ * TPR the guest writes there is the APIC's after the next exit. Needs the
+ * in-kernel APIC and guest memory at the address.
+ */
+TEST(vapic_page_mirrors_tpr)
+{
+	struct guest *plain = guest_create_with_idt(vmm_device(),
+						    GUEST_PROG(halt_forever));
+	struct guest *g = apic_guest(GUEST_PROG(apic_vapic));
+	struct kvm_vapic_addr va = { .vapic_addr = VAPIC };
+	struct kvm_regs regs;
+	uint8_t data;
+
+	EXPECT_EQ(1, ioctl(g->vm->fd, KVM_CHECK_EXTENSION, KVM_CAP_VAPIC));
+	EXPECT_EQ(-1, ioctl(plain->vcpu->fd, KVM_SET_VAPIC_ADDR, &va));
+	EXPECT_EQ(EINVAL, errno) TH_LOG("no in-kernel APIC");
+	va.vapic_addr = 0x80000000;
+	EXPECT_EQ(-1, ioctl(g->vcpu->fd, KVM_SET_VAPIC_ADDR, &va));
+	EXPECT_EQ(EINVAL, errno) TH_LOG("no memory there");
+	va.vapic_addr = VAPIC;
+	ASSERT_EQ(0, ioctl(g->vcpu->fd, KVM_SET_VAPIC_ADDR, &va));
+
+	guest_get_regs(g, &regs);
+	regs.rsi = VAPIC;
+	guest_set_regs(g, &regs);
+	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
+	EXPECT_EQ(0x60, g->mem[VAPIC]) TH_LOG("TPR not in the vapic page");
+	ASSERT_EQ(0x84, next_on(g->vcpu, &data));
+	ASSERT_EQ(0x85, next_on(g->vcpu, &data));
+	EXPECT_EQ(0x30, data) TH_LOG("the page's TPR did not reach the APIC");
+	EXPECT_EQ(0x81, next_on(g->vcpu, &data));
+	guest_destroy(plain);
+	guest_destroy(g);
+}
+
+/* KVM_TPR_ACCESS_REPORTING: each xAPIC TPR access exits, write then read. */
+TEST(tpr_access_reports)
+{
+	struct guest *g = apic_guest(GUEST_PROG(apic_vapic));
+	struct guest_prog p = GUEST_PROG(apic_vapic);
+	struct kvm_tpr_access_ctl tac = { .enabled = 1 };
+	struct kvm_run *run = g->vcpu->run;
+	struct kvm_regs regs;
+	uint8_t data;
+
+	tac.flags = 1;
+	EXPECT_EQ(-1, ioctl(g->vcpu->fd, KVM_TPR_ACCESS_REPORTING, &tac));
+	EXPECT_EQ(EINVAL, errno) TH_LOG("flags");
+	tac.flags = 0;
+	ASSERT_EQ(0, ioctl(g->vcpu->fd, KVM_TPR_ACCESS_REPORTING, &tac));
+	guest_get_regs(g, &regs);
+	regs.rsi = VAPIC;
+	guest_set_regs(g, &regs);
+
+	ASSERT_EQ(EXIT(KVM_EXIT_TPR_ACCESS), next_on(g->vcpu, &data));
+	EXPECT_EQ(1, run->tpr_access.is_write);
+	EXPECT_LE(GUEST_AFTER_IDT, run->tpr_access.rip);
+	EXPECT_GT(GUEST_AFTER_IDT + p.len, run->tpr_access.rip);
+	guest_get_regs(g, &regs);
+	EXPECT_LT(run->tpr_access.rip, regs.rip) TH_LOG("reported after the write");
+	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
+	ASSERT_EQ(0x84, next_on(g->vcpu, &data));
+	ASSERT_EQ(EXIT(KVM_EXIT_TPR_ACCESS), next_on(g->vcpu, &data));
+	EXPECT_EQ(0, run->tpr_access.is_write);
+	EXPECT_EQ(0x85, next_on(g->vcpu, &data));
+	EXPECT_EQ(0x60, data) TH_LOG("no vapic page: the TPR stays 0x60");
+	guest_destroy(g);
+}
+
 TEST(irqchip_ioctl_rules)
 {
 	struct guest *plain = guest_create_with_idt(vmm_device(),

@@ -374,4 +374,23 @@ GUEST(apic_extint)
 	out	0x81, al
 	hlt
 END(apic_extint)
+
+/*
+ * The kvmvapic page at RSI (KVM_SET_VAPIC_ADDR): TPR 0x60 by MMIO, then
+ * checkpoint 0x82 (the page shows it); a TPR of 0x30 written into the page,
+ * as patched code does, and an exit (0x84); the TPR read back by MMIO goes
+ * to port 0x85.
+ */
+GUEST(apic_vapic)
+	APIC_ON
+	mov	dword ptr [rdi + APIC_TPR], 0x60
+	cli
+	out	0x82, al
+	mov	byte ptr [rsi], 0x30
+	out	0x84, al
+	mov	eax, dword ptr [rdi + APIC_TPR]
+	out	0x85, al
+	out	0x81, al
+	hlt
+END(apic_vapic)
 	.section .note.GNU-stack,"",@progbits
