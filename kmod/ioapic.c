@@ -6,8 +6,8 @@
  * lowest-priority interrupts over the APIC bus (apic_bus.c). A
  * level-triggered pin stays "remote IRR" until the APIC's EOI for its
  * vector, and is delivered again then if the line is still high. Before
- * that, the EOI is reported to the pin's resampling irqfds (irqfd.c), which
- * lower their input first, as KVM's ack notifiers do.
+ * that, the EOI goes to the ack notifiers (irq_ack.c): resampling irqfds
+ * lower their input first, as with KVM's.
  *
  * A pin's level is the OR of its sources (irq.h), each set on its own.
  */
@@ -161,7 +161,7 @@ void lvmm_ioapic_eoi(struct lvmm_vm *vm, u8 vector)
 	 * with the IOAPIC's lock dropped: they set pins through it.
 	 */
 	for_each_set_bit(pin, &acked, IOAPIC_PINS)
-		lvmm_irqfd_ack(vm, pin);
+		lvmm_irq_notify_acked(vm, pin);
 
 	spin_lock(&io->lock);
 	for_each_set_bit(pin, &acked, IOAPIC_PINS) {

@@ -55,6 +55,16 @@ struct lvmm_apic_irq {
 };
 
 /**
+ * struct lvmm_irq_ack_notifier - a listener for EOIs (irq_ack.c)
+ * @link:  in vm->irq.ack_notifiers
+ * @acked: IOAPIC pin @pin was ended by the guest; under RCU, no lock held
+ */
+struct lvmm_irq_ack_notifier {
+	struct hlist_node link;
+	void (*acked)(struct lvmm_irq_ack_notifier *n, u32 pin);
+};
+
+/**
  * struct lvmm_vm_irq - a VM's GSI routing and irqfds
  * @lock:        (mutex) replacing @routing, adding and removing irqfds;
  *               after vm->lock, before @irqfds_lock
@@ -63,12 +73,15 @@ struct lvmm_apic_irq {
  * @irqfds_lock: (spinlock, interrupts off) @irqfds' membership; taken in
  *               an eventfd's wake-up, under that eventfd's queue lock
  * @irqfds:      struct lvmm_irqfd, read under RCU
+ * @ack_notifiers: struct lvmm_irq_ack_notifier, read under RCU, changed
+ *               under @lock
  */
 struct lvmm_vm_irq {
 	struct mutex lock;		/* after vm->lock; table and irqfds */
 	struct lvmm_irq_routing __rcu *routing;
 	spinlock_t irqfds_lock;		/* irqsave; inside eventfd wqh lock */
 	struct list_head irqfds;
+	struct hlist_head ack_notifiers;
 };
 
 /* apic_bus.c */
@@ -87,9 +100,15 @@ bool lvmm_irq_gsi_has_ioapic_pin(struct lvmm_vm *vm, u32 gsi, u32 pin);
 bool lvmm_irq_split_eoi(struct lvmm_vm *vm, u8 vector);
 void lvmm_irq_routing_free(struct lvmm_vm *vm);
 
+/* irq_ack.c */
+void lvmm_irq_add_ack_notifier(struct lvmm_vm *vm,
+			       struct lvmm_irq_ack_notifier *n);
+void lvmm_irq_del_ack_notifier(struct lvmm_vm *vm,
+			       struct lvmm_irq_ack_notifier *n);
+void lvmm_irq_notify_acked(struct lvmm_vm *vm, u32 pin);
+
 /* irqfd.c */
 int lvmm_irqfd(struct lvmm_vm *vm, const struct kvm_irqfd *args);
-void lvmm_irqfd_ack(struct lvmm_vm *vm, u32 pin);
 void lvmm_irqfd_release_all(struct lvmm_vm *vm);
 int lvmm_irqfd_module_init(void);
 void lvmm_irqfd_module_exit(void);

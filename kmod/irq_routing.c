@@ -60,6 +60,7 @@ void lvmm_vm_irq_init(struct lvmm_vm *vm)
 	mutex_init(&vm->irq.lock);
 	spin_lock_init(&vm->irq.irqfds_lock);
 	INIT_LIST_HEAD(&vm->irq.irqfds);
+	INIT_HLIST_HEAD(&vm->irq.ack_notifiers);
 }
 
 /* Add @ue to @rt, with KVM's checks. */

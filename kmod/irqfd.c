@@ -44,6 +44,7 @@
  * @pt:         for vfs_poll(), which puts @wait on the queue
  * @inject:     raises @gsi from process context
  * @shutdown:   the teardown, on lvmm_irqfd_wq
+ * @ack:        with a resamplefd, hears the EOIs (irq_ack.c)
  */
 struct lvmm_irqfd {
 	struct lvmm_vm *vm;
@@ -56,6 +57,7 @@ struct lvmm_irqfd {
 	poll_table pt;
 	struct work_struct inject;
 	struct work_struct shutdown;
+	struct lvmm_irq_ack_notifier ack;
 };
 
 static struct workqueue_struct *lvmm_irqfd_wq;
@@ -92,7 +94,12 @@ static void irqfd_shutdown(struct work_struct *work)
 	/* No wake-up runs after this; then none of its work either. */
 	eventfd_ctx_remove_wait_queue(irqfd->eventfd, &irqfd->wait, &cnt);
 	flush_work(&irqfd->inject);
-	/* Nor an EOI walking the list (lvmm_irqfd_ack()). */
+	if (irqfd->resamplefd) {
+		mutex_lock(&irqfd->vm->irq.lock);
+		lvmm_irq_del_ack_notifier(irqfd->vm, &irqfd->ack);
+		mutex_unlock(&irqfd->vm->irq.lock);
+	}
+	/* Nor an EOI still calling it. */
 	synchronize_rcu();
 	if (irqfd->resamplefd) {
 		/*
@@ -140,6 +147,21 @@ static void irqfd_queue_proc(struct file *file, wait_queue_head_t *wqh,
 	add_wait_queue_priority(wqh, &irqfd->wait);
 }
 
+/*
+ * An EOI of IOAPIC pin @pin (irq_ack.c): if this irqfd's GSI drives it,
+ * lower the level it holds and tell the VMM, which signals again if its
+ * device still asserts the line.
+ */
+static void irqfd_acked(struct lvmm_irq_ack_notifier *n, u32 pin)
+{
+	struct lvmm_irqfd *irqfd = container_of(n, struct lvmm_irqfd, ack);
+
+	if (!lvmm_irq_gsi_has_ioapic_pin(irqfd->vm, irqfd->gsi, pin))
+		return;
+	lvmm_irq_set(irqfd->vm, LVMM_IRQ_SRC_RESAMPLE, irqfd->gsi, false);
+	eventfd_signal(irqfd->resamplefd);
+}
+
 static int assign(struct lvmm_vm *vm, const struct kvm_irqfd *args)
 {
 	struct lvmm_irqfd *irqfd, *p;
@@ -178,6 +200,7 @@ static int assign(struct lvmm_vm *vm, const struct kvm_irqfd *args)
 			goto err_put;
 		}
 	}
+	irqfd->ack.acked = irqfd_acked;
 	init_waitqueue_func_entry(&irqfd->wait, irqfd_wakeup);
 	init_poll_funcptr(&irqfd->pt, irqfd_queue_proc);
 
@@ -196,6 +219,8 @@ static int assign(struct lvmm_vm *vm, const struct kvm_irqfd *args)
 		mutex_unlock(&vm->irq.lock);
 		goto err_put;
 	}
+	if (irqfd->resamplefd)
+		lvmm_irq_add_ack_notifier(vm, &irqfd->ack);
 	/* A signal that came before the irqfd counts, as in KVM. */
 	events = vfs_poll(fd_file(f), &irqfd->pt);
 	if (events & EPOLLIN)
@@ -244,25 +269,6 @@ int lvmm_irqfd(struct lvmm_vm *vm, const struct kvm_irqfd *args)
 	if (args->flags & KVM_IRQFD_FLAG_DEASSIGN)
 		return deassign(vm, args);
 	return assign(vm, args);
-}
-
-/*
- * IOAPIC pin @pin was ended by the guest (ioapic.c, with no lock held):
- * lower the level of the resampling irqfds routed to it and tell their
- * VMMs.
- */
-void lvmm_irqfd_ack(struct lvmm_vm *vm, u32 pin)
-{
-	struct lvmm_irqfd *p;
-
-	rcu_read_lock();
-	list_for_each_entry_rcu(p, &vm->irq.irqfds, link) {
-		if (!p->resamplefd || !lvmm_irq_gsi_has_ioapic_pin(vm, p->gsi, pin))
-			continue;
-		lvmm_irq_set(vm, LVMM_IRQ_SRC_RESAMPLE, p->gsi, false);
-		eventfd_signal(p->resamplefd);
-	}
-	rcu_read_unlock();
 }
 
 /* The VM is going: take every irqfd down and wait for them. */

@@ -284,6 +284,20 @@ static int lapic_write(struct lvmm_vcpu *vcpu, u32 off, u32 val, u32 hi)
 	return ret;
 }
 
+/*
+ * An xAPIC MMIO access to the TPR, with KVM_TPR_ACCESS_REPORTING on
+ * (lapic_vapic.c): KVM_EXIT_TPR_ACCESS once the instruction is done, with
+ * its RIP, which has not moved past it yet.
+ */
+static void report_tpr_access(struct lvmm_vcpu *vcpu, bool write)
+{
+	if (!vcpu->tpr_access_reporting)
+		return;
+	vcpu->run->tpr_access.rip = vcpu->rip;
+	vcpu->run->tpr_access.is_write = write;
+	set_bit(LVMM_REQ_TPR_ACCESS, &vcpu->requests);
+}
+
 /* The TPR as a guest write sets it; the vapic page's sync (lapic_vapic.c). */
 void lvmm_lapic_set_tpr(struct lvmm_vcpu *vcpu, u32 tpr)
 {
@@ -303,7 +317,7 @@ bool lvmm_lapic_mmio(struct lvmm_vcpu *vcpu, u64 gpa, unsigned int size,
 		return false;
 	off = gpa - base;
 	if ((off & ~0xfU) == APIC_TASKPRI)
-		lvmm_lapic_report_tpr_access(vcpu, write);
+		report_tpr_access(vcpu, write);
 	/* Only the low 4 bytes of each 16-byte slot hold a register. */
 	if (write) {
 		if ((off & 0xf) == 0 && size == 4 && off < LVMM_LAPIC_REGS_SIZE)

@@ -57,7 +57,6 @@ int lvmm_lapic_vapic_ioctl(struct lvmm_vcpu *vcpu, unsigned int cmd,
 			   void __user *u);
 void lvmm_lapic_sync_to_vapic(struct lvmm_vcpu *vcpu);
 void lvmm_lapic_sync_from_vapic(struct lvmm_vcpu *vcpu);
-void lvmm_lapic_report_tpr_access(struct lvmm_vcpu *vcpu, bool write);
 
 /* KVM_GET_LAPIC / KVM_SET_LAPIC. */
 void lvmm_lapic_get_state(struct lvmm_vcpu *vcpu, struct kvm_lapic_state *s);

@@ -10,7 +10,8 @@
  *   where patched code wrote it (KVM's kvm_lapic_sync_to/from_vapic()).
  * - KVM_TPR_ACCESS_REPORTING: each xAPIC MMIO access to the TPR then ends
  *   KVM_RUN with KVM_EXIT_TPR_ACCESS (its RIP and direction) once the
- *   instruction is done, so that the ROM can find the instruction to patch.
+ *   instruction is done, so that the ROM can find the instruction to patch
+ *   (the report itself is made by the MMIO handler, lapic.c).
  *
  * A Linux guest's TPR accesses are never patched, but QEMU sets both up
  * for every guest, and aborts when KVM_SET_VAPIC_ADDR fails.
@@ -21,7 +22,6 @@
 
 #include "lapic_internal.h"
 #include "memslot.h"
-#include "request.h"
 #include "vcpu.h"
 #include "vm.h"
 
@@ -81,14 +81,4 @@ void lvmm_lapic_sync_from_vapic(struct lvmm_vcpu *vcpu)
 		return;
 	if ((data & 0xff) != (READ_ONCE(*reg(vcpu->lapic, APIC_TASKPRI)) & 0xff))
 		lvmm_lapic_set_tpr(vcpu, data & 0xff);
-}
-
-/* An xAPIC MMIO access to the TPR, at RIP (not yet moved past it). */
-void lvmm_lapic_report_tpr_access(struct lvmm_vcpu *vcpu, bool write)
-{
-	if (!vcpu->tpr_access_reporting)
-		return;
-	vcpu->run->tpr_access.rip = vcpu->rip;
-	vcpu->run->tpr_access.is_write = write;
-	set_bit(LVMM_REQ_TPR_ACCESS, &vcpu->requests);
 }

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IRQ ack notifiers: who wants to hear that the guest ended an interrupt
+ * of an in-kernel interrupt controller's pin, the way KVM's
+ * kvm_notify_acked_irq() works. The IOAPIC calls lvmm_irq_notify_acked()
+ * at the EOI of a level-triggered pin, before it looks at the pin again;
+ * resampling irqfds listen (irqfd.c), and so will the 8254's reinjection.
+ * The controllers do not know their listeners, which is why this is a list
+ * of callbacks and not calls: the notification runs against the flow of
+ * GSI routing (listener -> routing -> controller).
+ *
+ * The list is read under RCU; it changes under vm->irq.lock, and a
+ * notifier removed is not called once lvmm_irq_del_ack_notifier() and a
+ * grace period have passed.
+ */
+#include <linux/rculist.h>
+
+#include "irq.h"
+#include "vm.h"
+
+void lvmm_irq_add_ack_notifier(struct lvmm_vm *vm,
+			       struct lvmm_irq_ack_notifier *n)
+{
+	lockdep_assert_held(&vm->irq.lock);
+	hlist_add_head_rcu(&n->link, &vm->irq.ack_notifiers);
+}
+
+/* The caller waits for a grace period before freeing @n. */
+void lvmm_irq_del_ack_notifier(struct lvmm_vm *vm,
+			       struct lvmm_irq_ack_notifier *n)
+{
+	lockdep_assert_held(&vm->irq.lock);
+	hlist_del_init_rcu(&n->link);
+}
+
+/* IOAPIC pin @pin was ended; called with no interrupt controller lock. */
+void lvmm_irq_notify_acked(struct lvmm_vm *vm, u32 pin)
+{
+	struct lvmm_irq_ack_notifier *n;
+
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(n, &vm->irq.ack_notifiers, link)
+		n->acked(n, pin);
+	rcu_read_unlock();
+}
