@@ -16,29 +16,9 @@
 #include "kselftest_harness.h"
 #include "guest.h"
 
-#define EXIT(r)	(0x10000 | (r))
-
 static struct guest *apic_guest(struct guest_prog prog)
 {
-	struct guest *g;
-
-	guest_irqchip = 1;
-	g = guest_create_with_idt(vmm_device(), prog);
-	guest_irqchip = 0;
-	return g;
-}
-
-/* One KVM_RUN of @vcpu: "port" for an OUT (its byte in *@data), else EXIT(). */
-static uint32_t next_on(struct vcpu *vcpu, uint8_t *data)
-{
-	struct kvm_run *run = vcpu->run;
-
-	vcpu_run(vcpu);
-	if (run->exit_reason == KVM_EXIT_IO) {
-		*data = *((uint8_t *)run + run->io.data_offset);
-		return run->io.port;
-	}
-	return EXIT(run->exit_reason);
+	return guest_create_irqchip(prog, 1);
 }
 
 static void irq_line(struct __test_metadata *_metadata, struct guest *g,
@@ -54,9 +34,9 @@ TEST(oneshot_timer_wakes_hlt)
 	struct guest *g = apic_guest(GUEST_PROG(apic_oneshot));
 	uint8_t data;
 
-	ASSERT_EQ(0x80, next_on(g->vcpu, &data)) TH_LOG("no timer interrupt");
+	ASSERT_EQ(0x80, guest_next_out(g->vcpu, &data)) TH_LOG("no timer interrupt");
 	EXPECT_EQ(0x40, data);
-	EXPECT_EQ(0x81, next_on(g->vcpu, &data));
+	EXPECT_EQ(0x81, guest_next_out(g->vcpu, &data));
 	guest_destroy(g);
 }
 
@@ -67,10 +47,10 @@ TEST(periodic_timer_ticks)
 	int i;
 
 	for (i = 0; i < 3; i++) {
-		ASSERT_EQ(0x80, next_on(g->vcpu, &data)) TH_LOG("tick %d", i);
+		ASSERT_EQ(0x80, guest_next_out(g->vcpu, &data)) TH_LOG("tick %d", i);
 		EXPECT_EQ(0x41, data);
 	}
-	EXPECT_EQ(0x81, next_on(g->vcpu, &data)) TH_LOG("then vector 0x%x", data);
+	EXPECT_EQ(0x81, guest_next_out(g->vcpu, &data)) TH_LOG("then vector 0x%x", data);
 	guest_destroy(g);
 }
 
@@ -81,19 +61,19 @@ TEST(tpr_and_x2apic_self_ipi)
 	uint8_t data;
 
 	/* TPR 0x60 holds vector 0x52 back until the guest lowers it. */
-	ASSERT_EQ(0x82, next_on(g->vcpu, &data)) TH_LOG("0x52 got past TPR 0x60");
+	ASSERT_EQ(0x82, guest_next_out(g->vcpu, &data)) TH_LOG("0x52 got past TPR 0x60");
 	ASSERT_EQ(0, ioctl(g->vcpu->fd, KVM_GET_LAPIC, &lapic));
 	EXPECT_EQ(0x60, *(uint32_t *)&lapic.regs[0x80]);
 	EXPECT_TRUE(*(uint32_t *)&lapic.regs[0x200 + 0x20] & (1u << (0x52 - 64)))
 		TH_LOG("0x52 not pending in IRR");
-	ASSERT_EQ(0x80, next_on(g->vcpu, &data));
+	ASSERT_EQ(0x80, guest_next_out(g->vcpu, &data));
 	EXPECT_EQ(0x52, data);
 	/* x2APIC: ID by MSR, self-IPI by SELF_IPI, EOI by MSR. */
-	ASSERT_EQ(0x84, next_on(g->vcpu, &data));
+	ASSERT_EQ(0x84, guest_next_out(g->vcpu, &data));
 	EXPECT_EQ(0, data);
-	ASSERT_EQ(0x80, next_on(g->vcpu, &data));
+	ASSERT_EQ(0x80, guest_next_out(g->vcpu, &data));
 	EXPECT_EQ(0x53, data);
-	EXPECT_EQ(0x81, next_on(g->vcpu, &data)) TH_LOG("x2APIC EOI faulted?");
+	EXPECT_EQ(0x81, guest_next_out(g->vcpu, &data)) TH_LOG("x2APIC EOI faulted?");
 	guest_destroy(g);
 }
 
@@ -102,21 +82,21 @@ TEST(ioapic_edge_and_level_pins)
 	struct guest *g = apic_guest(GUEST_PROG(ioapic_pins));
 	uint8_t data;
 
-	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
+	ASSERT_EQ(0x82, guest_next_out(g->vcpu, &data));
 	irq_line(_metadata, g, 3, 1);
 	irq_line(_metadata, g, 3, 0);
-	ASSERT_EQ(0x80, next_on(g->vcpu, &data));
+	ASSERT_EQ(0x80, guest_next_out(g->vcpu, &data));
 	EXPECT_EQ(0x70, data);
-	ASSERT_EQ(0x84, next_on(g->vcpu, &data)) TH_LOG("edge pin fired twice?");
+	ASSERT_EQ(0x84, guest_next_out(g->vcpu, &data)) TH_LOG("edge pin fired twice?");
 	irq_line(_metadata, g, 4, 1);
-	ASSERT_EQ(0x80, next_on(g->vcpu, &data));
+	ASSERT_EQ(0x80, guest_next_out(g->vcpu, &data));
 	EXPECT_EQ(0x71, data);
 	/* EOI with the line still high: delivered again. */
-	ASSERT_EQ(0x80, next_on(g->vcpu, &data)) TH_LOG("level pin not re-sent");
+	ASSERT_EQ(0x80, guest_next_out(g->vcpu, &data)) TH_LOG("level pin not re-sent");
 	EXPECT_EQ(0x71, data);
 	irq_line(_metadata, g, 4, 0);
-	EXPECT_EQ(0x85, next_on(g->vcpu, &data)) TH_LOG("level pin sent after low");
-	EXPECT_EQ(0x81, next_on(g->vcpu, &data));
+	EXPECT_EQ(0x85, guest_next_out(g->vcpu, &data)) TH_LOG("level pin sent after low");
+	EXPECT_EQ(0x81, guest_next_out(g->vcpu, &data));
 	guest_destroy(g);
 }
 
@@ -132,7 +112,7 @@ static void *run_receiver(void *arg)
 	int i;
 
 	for (i = 0; i < 2; i++)
-		w->exits[i] = next_on(w->vcpu, &w->data[i]);
+		w->exits[i] = guest_next_out(w->vcpu, &w->data[i]);
 	return NULL;
 }
 
@@ -149,11 +129,11 @@ TEST(ipi_wakes_another_vcpu)
 	regs.rax = 1;
 	regs.rbx = GUEST_AFTER_IDT;
 	ASSERT_EQ(0, ioctl(w.vcpu->fd, KVM_SET_REGS, &regs));
-	ASSERT_EQ(0x82, next_on(w.vcpu, &data)) TH_LOG("receiver did not check in");
+	ASSERT_EQ(0x82, guest_next_out(w.vcpu, &data)) TH_LOG("receiver did not check in");
 	/* The receiver halts in the kernel; the sender's IPI must wake it. */
 	ASSERT_EQ(0, pthread_create(&t, NULL, run_receiver, &w));
 	usleep(50000);
-	EXPECT_EQ(0x81, next_on(g->vcpu, &data)) TH_LOG("sender");
+	EXPECT_EQ(0x81, guest_next_out(g->vcpu, &data)) TH_LOG("sender");
 	ASSERT_EQ(0, pthread_join(t, NULL));
 	EXPECT_EQ(0x80, w.exits[0]);
 	EXPECT_EQ(0x60, w.data[0]);
@@ -182,7 +162,7 @@ TEST(signal_ends_halt_and_keeps_mp_state)
 	/* Made runnable, it goes on past the HLT. */
 	mp.mp_state = KVM_MP_STATE_RUNNABLE;
 	ASSERT_EQ(0, ioctl(g->vcpu->fd, KVM_SET_MP_STATE, &mp));
-	EXPECT_EQ(0x81, next_on(g->vcpu, (uint8_t *)&mp));
+	EXPECT_EQ(0x81, guest_next_out(g->vcpu, (uint8_t *)&mp));
 	guest_destroy(g);
 }
 
@@ -214,12 +194,12 @@ TEST(vapic_page_mirrors_tpr)
 	guest_get_regs(g, &regs);
 	regs.rsi = VAPIC;
 	guest_set_regs(g, &regs);
-	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
+	ASSERT_EQ(0x82, guest_next_out(g->vcpu, &data));
 	EXPECT_EQ(0x60, g->mem[VAPIC]) TH_LOG("TPR not in the vapic page");
-	ASSERT_EQ(0x84, next_on(g->vcpu, &data));
-	ASSERT_EQ(0x85, next_on(g->vcpu, &data));
+	ASSERT_EQ(0x84, guest_next_out(g->vcpu, &data));
+	ASSERT_EQ(0x85, guest_next_out(g->vcpu, &data));
 	EXPECT_EQ(0x30, data) TH_LOG("the page's TPR did not reach the APIC");
-	EXPECT_EQ(0x81, next_on(g->vcpu, &data));
+	EXPECT_EQ(0x81, guest_next_out(g->vcpu, &data));
 	guest_destroy(plain);
 	guest_destroy(g);
 }
@@ -243,17 +223,17 @@ TEST(tpr_access_reports)
 	regs.rsi = VAPIC;
 	guest_set_regs(g, &regs);
 
-	ASSERT_EQ(EXIT(KVM_EXIT_TPR_ACCESS), next_on(g->vcpu, &data));
+	ASSERT_EQ(GUEST_EXIT(KVM_EXIT_TPR_ACCESS), guest_next_out(g->vcpu, &data));
 	EXPECT_EQ(1, run->tpr_access.is_write);
 	EXPECT_LE(GUEST_AFTER_IDT, run->tpr_access.rip);
 	EXPECT_GT(GUEST_AFTER_IDT + p.len, run->tpr_access.rip);
 	guest_get_regs(g, &regs);
 	EXPECT_LT(run->tpr_access.rip, regs.rip) TH_LOG("reported after the write");
-	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
-	ASSERT_EQ(0x84, next_on(g->vcpu, &data));
-	ASSERT_EQ(EXIT(KVM_EXIT_TPR_ACCESS), next_on(g->vcpu, &data));
+	ASSERT_EQ(0x82, guest_next_out(g->vcpu, &data));
+	ASSERT_EQ(0x84, guest_next_out(g->vcpu, &data));
+	ASSERT_EQ(GUEST_EXIT(KVM_EXIT_TPR_ACCESS), guest_next_out(g->vcpu, &data));
 	EXPECT_EQ(0, run->tpr_access.is_write);
-	EXPECT_EQ(0x85, next_on(g->vcpu, &data));
+	EXPECT_EQ(0x85, guest_next_out(g->vcpu, &data));
 	EXPECT_EQ(0x60, data) TH_LOG("no vapic page: the TPR stays 0x60");
 	guest_destroy(g);
 }
@@ -356,9 +336,9 @@ TEST(lvtt_write_keeps_expired_oneshot)
 	struct guest *g = apic_guest(GUEST_PROG(apic_lvtt_expired_oneshot));
 	uint8_t data;
 
-	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
+	ASSERT_EQ(0x82, guest_next_out(g->vcpu, &data));
 	EXPECT_EQ(0, data) TH_LOG("unmasking LVTT restarted an expired one-shot");
-	EXPECT_EQ(0x81, next_on(g->vcpu, &data)) TH_LOG("then vector 0x%x", data);
+	EXPECT_EQ(0x81, guest_next_out(g->vcpu, &data)) TH_LOG("then vector 0x%x", data);
 	guest_destroy(g);
 }
 
@@ -367,11 +347,11 @@ TEST(lvtt_write_keeps_periodic_phase)
 	struct guest *g = apic_guest(GUEST_PROG(apic_lvtt_periodic_phase));
 	uint8_t data;
 
-	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
+	ASSERT_EQ(0x82, guest_next_out(g->vcpu, &data));
 	EXPECT_EQ(0, data) TH_LOG("unmasking LVTT restarted the count");
-	ASSERT_EQ(0x84, next_on(g->vcpu, &data));
+	ASSERT_EQ(0x84, guest_next_out(g->vcpu, &data));
 	EXPECT_EQ(0, data) TH_LOG("periodic to one-shot restarted the count");
-	EXPECT_EQ(0x81, next_on(g->vcpu, &data)) TH_LOG("then vector 0x%x", data);
+	EXPECT_EQ(0x81, guest_next_out(g->vcpu, &data)) TH_LOG("then vector 0x%x", data);
 	guest_destroy(g);
 }
 
@@ -380,9 +360,9 @@ TEST(tdcr_write_rescales_running_timer)
 	struct guest *g = apic_guest(GUEST_PROG(apic_tdcr_rescale));
 	uint8_t data;
 
-	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
+	ASSERT_EQ(0x82, guest_next_out(g->vcpu, &data));
 	EXPECT_EQ(0, data) TH_LOG("TDCR divided the running count instead of rescaling the time left");
-	EXPECT_EQ(0x81, next_on(g->vcpu, &data)) TH_LOG("then vector 0x%x", data);
+	EXPECT_EQ(0x81, guest_next_out(g->vcpu, &data)) TH_LOG("then vector 0x%x", data);
 	guest_destroy(g);
 }
 
@@ -398,7 +378,7 @@ TEST(sw_disabled_apic_drops_fixed_irqs)
 	struct kvm_lapic_state lapic;
 	uint8_t data;
 
-	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
+	ASSERT_EQ(0x82, guest_next_out(g->vcpu, &data));
 	irq_line(_metadata, g, 3, 1);
 	irq_line(_metadata, g, 3, 0);
 	irq_line(_metadata, g, 4, 1);
@@ -406,10 +386,10 @@ TEST(sw_disabled_apic_drops_fixed_irqs)
 	EXPECT_FALSE(irr_test(&lapic, 0x52)) TH_LOG("self-IPI 0x52 in IRR");
 	EXPECT_FALSE(irr_test(&lapic, 0x70)) TH_LOG("edge pin's 0x70 in IRR");
 	EXPECT_FALSE(irr_test(&lapic, 0x71)) TH_LOG("level pin's 0x71 in IRR");
-	ASSERT_EQ(0x84, next_on(g->vcpu, &data));
+	ASSERT_EQ(0x84, guest_next_out(g->vcpu, &data));
 	EXPECT_EQ(0, data) TH_LOG("remote IRR set for a dropped level interrupt");
 	irq_line(_metadata, g, 4, 0);
-	EXPECT_EQ(0x81, next_on(g->vcpu, &data)) TH_LOG("vector 0x%x delivered", data);
+	EXPECT_EQ(0x81, guest_next_out(g->vcpu, &data)) TH_LOG("vector 0x%x delivered", data);
 	guest_destroy(g);
 }
 
@@ -428,7 +408,7 @@ TEST(apic_base_disable_drops_taken_irq)
 	if (vmm_is_kvm())
 		SKIP(return, "KVM keeps the APIC's state when it is disabled");
 	g = apic_guest(GUEST_PROG(apic_irq_window));
-	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
+	ASSERT_EQ(0x82, guest_next_out(g->vcpu, &data));
 	ev.interrupt.injected = 1;
 	ev.interrupt.nr = 0x52;
 	ASSERT_EQ(0, ioctl(g->vcpu->fd, KVM_SET_VCPU_EVENTS, &ev));
@@ -436,7 +416,7 @@ TEST(apic_base_disable_drops_taken_irq)
 	ASSERT_EQ(0, ioctl(g->vcpu->fd, KVM_GET_VCPU_EVENTS, &ev));
 	EXPECT_FALSE(ev.interrupt.injected) TH_LOG("still to inject: 0x%x",
 						   ev.interrupt.nr);
-	EXPECT_EQ(0x81, next_on(g->vcpu, &data)) TH_LOG("vector 0x%x delivered", data);
+	EXPECT_EQ(0x81, guest_next_out(g->vcpu, &data)) TH_LOG("vector 0x%x delivered", data);
 	guest_destroy(g);
 }
 
@@ -450,11 +430,11 @@ TEST(irq_window_request_ignored_with_irqchip)
 	struct kvm_run *run = g->vcpu->run;
 	uint8_t data;
 
-	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
+	ASSERT_EQ(0x82, guest_next_out(g->vcpu, &data));
 	EXPECT_FALSE(run->if_flag);
 	EXPECT_TRUE(run->ready_for_interrupt_injection);
 	run->request_interrupt_window = 1;
-	EXPECT_EQ(0x81, next_on(g->vcpu, &data)) TH_LOG("exit %s",
+	EXPECT_EQ(0x81, guest_next_out(g->vcpu, &data)) TH_LOG("exit %s",
 		exit_reason_str(run->exit_reason));
 	run->request_interrupt_window = 0;
 	guest_destroy(g);

@@ -18,16 +18,9 @@
 #include "kselftest_harness.h"
 #include "guest.h"
 
-#define EXIT(r)	(0x10000 | (r))
-
 static struct guest *apic_guest(struct guest_prog prog)
 {
-	struct guest *g;
-
-	guest_irqchip = 1;
-	g = guest_create_with_idt(vmm_device(), prog);
-	guest_irqchip = 0;
-	return g;
+	return guest_create_irqchip(prog, 1);
 }
 
 /* vCPU @id, running the same program as vCPU 0 (intr64 jumps to RBX). */
@@ -42,19 +35,6 @@ static struct vcpu *second_vcpu(struct guest *g, int id)
 	if (ioctl(v->fd, KVM_SET_REGS, &regs))
 		vmm_die("KVM_SET_REGS");
 	return v;
-}
-
-/* One KVM_RUN of @vcpu: "port" for an OUT (its byte in *@data), else EXIT(). */
-static uint32_t next_on(struct vcpu *vcpu, uint8_t *data)
-{
-	struct kvm_run *run = vcpu->run;
-
-	vcpu_run(vcpu);
-	if (run->exit_reason == KVM_EXIT_IO) {
-		*data = *((uint8_t *)run + run->io.data_offset);
-		return run->io.port;
-	}
-	return EXIT(run->exit_reason);
 }
 
 /* An MSI to physical APIC @apic, fixed, edge, @vector. */
@@ -79,17 +59,17 @@ TEST(msi_to_chosen_apic_and_vector)
 	struct vcpu *v1 = second_vcpu(g, 1);
 	uint8_t data;
 
-	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
-	ASSERT_EQ(0x82, next_on(v1, &data));
+	ASSERT_EQ(0x82, guest_next_out(g->vcpu, &data));
+	ASSERT_EQ(0x82, guest_next_out(v1, &data));
 	/* Both wait with interrupts off: the MSIs stay pending in the APICs. */
 	EXPECT_EQ(1, signal_msi(g, msi_to(1, 0x61)));
 	EXPECT_EQ(1, signal_msi(g, msi_to(0, 0x62)));
-	ASSERT_EQ(0x80, next_on(v1, &data));
+	ASSERT_EQ(0x80, guest_next_out(v1, &data));
 	EXPECT_EQ(0x61, data) TH_LOG("APIC 1 got the wrong vector");
-	EXPECT_EQ(0x81, next_on(v1, &data)) TH_LOG("APIC 1 got a second one");
-	ASSERT_EQ(0x80, next_on(g->vcpu, &data));
+	EXPECT_EQ(0x81, guest_next_out(v1, &data)) TH_LOG("APIC 1 got a second one");
+	ASSERT_EQ(0x80, guest_next_out(g->vcpu, &data));
 	EXPECT_EQ(0x62, data) TH_LOG("APIC 0 got the wrong vector");
-	EXPECT_EQ(0x81, next_on(g->vcpu, &data));
+	EXPECT_EQ(0x81, guest_next_out(g->vcpu, &data));
 	guest_destroy(g);
 }
 
@@ -141,20 +121,20 @@ TEST(msi_routes_from_irq_line_and_irqfd)
 
 	set_routing(_metadata, g, e, 2);
 	ASSERT_EQ(0, irqfd(g, efd, 34, 0, 0));
-	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
-	ASSERT_EQ(0x82, next_on(v1, &data));
+	ASSERT_EQ(0x82, guest_next_out(g->vcpu, &data));
+	ASSERT_EQ(0x82, guest_next_out(v1, &data));
 
 	ASSERT_EQ(0, ioctl(g->vm->fd, KVM_IRQ_LINE_STATUS, &line));
 	EXPECT_EQ(1, line.status) TH_LOG("one APIC took it");
-	ASSERT_EQ(0x80, next_on(v1, &data));
+	ASSERT_EQ(0x80, guest_next_out(v1, &data));
 	EXPECT_EQ(0x63, data);
-	EXPECT_EQ(0x81, next_on(v1, &data));
+	EXPECT_EQ(0x81, guest_next_out(v1, &data));
 
 	/* vCPU 0 halts in the kernel until the irqfd's MSI wakes it. */
 	ASSERT_EQ(sizeof(one), write(efd, &one, sizeof(one)));
-	ASSERT_EQ(0x80, next_on(g->vcpu, &data));
+	ASSERT_EQ(0x80, guest_next_out(g->vcpu, &data));
 	EXPECT_EQ(0x64, data);
-	EXPECT_EQ(0x81, next_on(g->vcpu, &data));
+	EXPECT_EQ(0x81, guest_next_out(g->vcpu, &data));
 	ASSERT_EQ(0, irqfd(g, efd, 34, KVM_IRQFD_FLAG_DEASSIGN, 0));
 	close(efd);
 	guest_destroy(g);
@@ -182,11 +162,11 @@ TEST(irqfd_level_with_resample)
 	uint8_t data;
 
 	ASSERT_EQ(0, irqfd(g, efd, 5, KVM_IRQFD_FLAG_RESAMPLE, rfd));
-	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
+	ASSERT_EQ(0x82, guest_next_out(g->vcpu, &data));
 	ASSERT_EQ(sizeof(one), write(efd, &one, sizeof(one)));
-	ASSERT_EQ(0x80, next_on(g->vcpu, &data));
+	ASSERT_EQ(0x80, guest_next_out(g->vcpu, &data));
 	EXPECT_EQ(0x72, data);
-	ASSERT_EQ(0x84, next_on(g->vcpu, &data));
+	ASSERT_EQ(0x84, guest_next_out(g->vcpu, &data));
 	EXPECT_EQ(1, signals(rfd)) TH_LOG("no resample at the EOI");
 
 	/* Line low: the guest halts until the alarm, not an interrupt. */
@@ -194,11 +174,11 @@ TEST(irqfd_level_with_resample)
 	EXPECT_EQ(EINTR, errno) TH_LOG("level line still high after the EOI");
 
 	ASSERT_EQ(sizeof(one), write(efd, &one, sizeof(one)));
-	ASSERT_EQ(0x80, next_on(g->vcpu, &data));
+	ASSERT_EQ(0x80, guest_next_out(g->vcpu, &data));
 	EXPECT_EQ(0x72, data);
-	EXPECT_EQ(0x85, next_on(g->vcpu, &data));
+	EXPECT_EQ(0x85, guest_next_out(g->vcpu, &data));
 	EXPECT_EQ(1, signals(rfd));
-	EXPECT_EQ(0x81, next_on(g->vcpu, &data));
+	EXPECT_EQ(0x81, guest_next_out(g->vcpu, &data));
 	ASSERT_EQ(0, irqfd(g, efd, 5, KVM_IRQFD_FLAG_DEASSIGN, 0));
 	close(efd);
 	close(rfd);
@@ -321,12 +301,7 @@ TEST(irqfd_and_msi_errnos)
 
 static struct guest *split_guest(struct guest_prog prog)
 {
-	struct guest *g;
-
-	guest_irqchip = GUEST_IRQCHIP_SPLIT;
-	g = guest_create_with_idt(vmm_device(), prog);
-	guest_irqchip = 0;
-	return g;
+	return guest_create_irqchip(prog, GUEST_IRQCHIP_SPLIT);
 }
 
 static int enable_split(int vm_fd, uint64_t pins)
@@ -390,20 +365,20 @@ TEST(split_irqchip_eoi_exit)
 	e[0].u.msi.data |= 1 << 15;	/* level */
 	e[1].u.msi.data |= 1 << 15;
 	set_routing(_metadata, g, e, 2);
-	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
+	ASSERT_EQ(0x82, guest_next_out(g->vcpu, &data));
 	ASSERT_EQ(0, ioctl(g->vm->fd, KVM_IRQ_LINE_STATUS, &line));
 	EXPECT_EQ(1, line.status);
-	ASSERT_EQ(0x80, next_on(g->vcpu, &data));
+	ASSERT_EQ(0x80, guest_next_out(g->vcpu, &data));
 	EXPECT_EQ(0x73, data);
-	ASSERT_EQ(EXIT(KVM_EXIT_IOAPIC_EOI), next_on(g->vcpu, &data));
+	ASSERT_EQ(GUEST_EXIT(KVM_EXIT_IOAPIC_EOI), guest_next_out(g->vcpu, &data));
 	EXPECT_EQ(0x73, g->vcpu->run->eoi.vector);
-	ASSERT_EQ(0x84, next_on(g->vcpu, &data));
+	ASSERT_EQ(0x84, guest_next_out(g->vcpu, &data));
 
 	line.irq = 30;
 	ASSERT_EQ(0, ioctl(g->vm->fd, KVM_IRQ_LINE_STATUS, &line));
-	ASSERT_EQ(0x80, next_on(g->vcpu, &data));
+	ASSERT_EQ(0x80, guest_next_out(g->vcpu, &data));
 	EXPECT_EQ(0x74, data);
-	EXPECT_EQ(0x81, next_on(g->vcpu, &data)) TH_LOG("EOI exit for GSI 30");
+	EXPECT_EQ(0x81, guest_next_out(g->vcpu, &data)) TH_LOG("EOI exit for GSI 30");
 	guest_destroy(g);
 }
 
@@ -414,11 +389,11 @@ TEST(split_irqchip_extint)
 	struct kvm_interrupt irq = { .irq = 0x75 };
 	uint8_t data;
 
-	ASSERT_EQ(0x82, next_on(g->vcpu, &data));
+	ASSERT_EQ(0x82, guest_next_out(g->vcpu, &data));
 	ASSERT_EQ(0, ioctl(g->vcpu->fd, KVM_INTERRUPT, &irq));
-	ASSERT_EQ(0x80, next_on(g->vcpu, &data));
+	ASSERT_EQ(0x80, guest_next_out(g->vcpu, &data));
 	EXPECT_EQ(0x75, data);
-	EXPECT_EQ(0x81, next_on(g->vcpu, &data));
+	EXPECT_EQ(0x81, guest_next_out(g->vcpu, &data));
 	guest_destroy(g);
 }
 

@@ -389,6 +389,28 @@ int guest_trap_outcome(struct guest *g)
 	}
 }
 
+struct guest *guest_create_irqchip(struct guest_prog then, int irqchip)
+{
+	struct guest *g;
+
+	guest_irqchip = irqchip;
+	g = guest_create_with_idt(vmm_device(), then);
+	guest_irqchip = 0;
+	return g;
+}
+
+uint32_t guest_next_out(struct vcpu *vcpu, uint8_t *data)
+{
+	struct kvm_run *run = vcpu->run;
+
+	vcpu_run(vcpu);
+	if (run->exit_reason == KVM_EXIT_IO) {
+		*data = *((uint8_t *)run + run->io.data_offset);
+		return run->io.port;
+	}
+	return GUEST_EXIT(run->exit_reason);
+}
+
 uint32_t guest_run(struct guest *g)
 {
 	uint32_t reason;

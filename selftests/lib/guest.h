@@ -89,6 +89,17 @@ extern int guest_no_cpuid;
  */
 #define GUEST_IRQCHIP_SPLIT	2
 extern int guest_irqchip;
+/*
+ * A guest_create_with_idt() guest with the in-kernel irqchip: @irqchip is
+ * 1 for KVM_CREATE_IRQCHIP or GUEST_IRQCHIP_SPLIT.
+ */
+struct guest *guest_create_irqchip(struct guest_prog then, int irqchip);
+/*
+ * One KVM_RUN of @vcpu, for the irqchip tests: the port of an OUT (its
+ * byte in *@data), else GUEST_EXIT(the exit reason).
+ */
+#define GUEST_EXIT(r)	(0x10000 | (r))
+uint32_t guest_next_out(struct vcpu *vcpu, uint8_t *data);
 /* Run until HLT, SHUTDOWN or an error exit; returns the exit reason. */
 uint32_t guest_run(struct guest *g);
 /* One KVM_RUN: record the exit and answer it as guest_run() would. */
