@@ -165,10 +165,14 @@ static void install(struct lvmm_vm *vm, struct lvmm_irq_routing *rt)
 /* KVM_CREATE_IRQCHIP's table; under vm->lock, before any vCPU. */
 int lvmm_irq_routing_default(struct lvmm_vm *vm)
 {
-	struct kvm_irq_routing_entry ue[IOAPIC_PINS + 2 * PIC_PINS] = {};
+	struct kvm_irq_routing_entry *ue;
 	struct lvmm_irq_routing *rt;
 	u32 gsi, n = 0;
 
+	/* 40 entries of 64 bytes: too many for the stack. */
+	ue = kcalloc(IOAPIC_PINS + 2 * PIC_PINS, sizeof(*ue), GFP_KERNEL);
+	if (!ue)
+		return -ENOMEM;
 	for (gsi = 0; gsi < IOAPIC_PINS; gsi++) {
 		ue[n].gsi = gsi;
 		ue[n].type = KVM_IRQ_ROUTING_IRQCHIP;
@@ -183,6 +187,7 @@ int lvmm_irq_routing_default(struct lvmm_vm *vm)
 		ue[n++].u.irqchip.pin = gsi % PIC_PINS;
 	}
 	rt = build(vm, ue, n);
+	kfree(ue);
 	if (IS_ERR(rt))
 		return PTR_ERR(rt);
 	install(vm, rt);
