@@ -98,12 +98,16 @@ TEST(interrupt_is_delivered_once)
 	twice = port_value(_metadata, g, 0x86);
 	handled = port_value(_metadata, g, 0x87);
 	TH_LOG("%u ticks, %u delivered a second time", handled, twice);
-	EXPECT_EQ(ticks, handled);
 	guest_destroy(g);
-	/* KVM is the platform's victim here, not the subject. */
+	/*
+	 * KVM is the platform's victim here, not the subject. A second
+	 * delivery runs the handler again and counts as a tick too, so with
+	 * one on the last tick KVM's count is one over: skip before counting.
+	 */
 	if (twice && vmm_is_kvm())
 		SKIP(return, "KVM (EVENTINJ) got %u of %u interrupts twice from QEMU's TCG",
 		     twice, handled);
+	EXPECT_EQ(ticks, handled);
 	EXPECT_EQ(0, twice);
 }
 
