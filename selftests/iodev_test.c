@@ -43,16 +43,6 @@ static int ioeventfd(struct guest *g, int fd, uint64_t addr, uint32_t len,
 	return ioctl(g->vm->fd, KVM_IOEVENTFD, &args) ? -errno : 0;
 }
 
-/* How many times @fd was signalled since the last call; 0 if never. */
-static uint64_t signals(int fd)
-{
-	uint64_t n = 0;
-
-	if (read(fd, &n, sizeof(n)) != sizeof(n))
-		return 0;
-	return n;
-}
-
 TEST(ioeventfd_pio_and_mmio)
 {
 	struct guest *g = iodev_guest(GUEST_PROG(iodev64), 0);
@@ -81,9 +71,9 @@ TEST(ioeventfd_pio_and_mmio)
 	EXPECT_EQ(GUEST_MMIO, e[2].addr);
 	EXPECT_EQ(KVM_EXIT_HLT, e[3].reason);
 
-	EXPECT_EQ(1, signals(pio));
-	EXPECT_EQ(1, signals(dword));
-	EXPECT_EQ(2, signals(any)) TH_LOG("length 0 must take any width");
+	EXPECT_EQ(1, eventfd_take(pio));
+	EXPECT_EQ(1, eventfd_take(dword));
+	EXPECT_EQ(2, eventfd_take(any)) TH_LOG("length 0 must take any width");
 	close(pio);
 	close(dword);
 	close(any);
@@ -107,7 +97,7 @@ TEST(ioeventfd_deassign)
 	ASSERT_EQ(KVM_EXIT_HLT, guest_run(g));
 	EXPECT_EQ(8, g->nexits) TH_LOG("every access exits once removed");
 	EXPECT_EQ(0x11, g->exits[0].data);
-	EXPECT_EQ(0, signals(fd));
+	EXPECT_EQ(0, eventfd_take(fd));
 	close(fd);
 	guest_destroy(g);
 }

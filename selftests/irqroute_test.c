@@ -140,15 +140,6 @@ TEST(msi_routes_from_irq_line_and_irqfd)
 	guest_destroy(g);
 }
 
-static uint64_t signals(int fd)
-{
-	uint64_t n = 0;
-
-	if (read(fd, &n, sizeof(n)) != sizeof(n))
-		return 0;
-	return n;
-}
-
 /*
  * A level-triggered IOAPIC pin driven by a resampling irqfd: the guest's
  * EOI lowers the line (no second interrupt) and signals the resamplefd;
@@ -167,7 +158,7 @@ TEST(irqfd_level_with_resample)
 	ASSERT_EQ(0x80, guest_next_out(g->vcpu, &data));
 	EXPECT_EQ(0x72, data);
 	ASSERT_EQ(0x84, guest_next_out(g->vcpu, &data));
-	EXPECT_EQ(1, signals(rfd)) TH_LOG("no resample at the EOI");
+	EXPECT_EQ(1, eventfd_take(rfd)) TH_LOG("no resample at the EOI");
 
 	/* Line low: the guest halts until the alarm, not an interrupt. */
 	EXPECT_EQ(-1, __vcpu_run_alarm(g->vcpu, 100000));
@@ -177,7 +168,7 @@ TEST(irqfd_level_with_resample)
 	ASSERT_EQ(0x80, guest_next_out(g->vcpu, &data));
 	EXPECT_EQ(0x72, data);
 	EXPECT_EQ(0x85, guest_next_out(g->vcpu, &data));
-	EXPECT_EQ(1, signals(rfd));
+	EXPECT_EQ(1, eventfd_take(rfd));
 	EXPECT_EQ(0x81, guest_next_out(g->vcpu, &data));
 	ASSERT_EQ(0, irqfd(g, efd, 5, KVM_IRQFD_FLAG_DEASSIGN, 0));
 	close(efd);

@@ -238,3 +238,12 @@ int write_file(const char *path, const char *s)
 	close(fd);
 	return ret;
 }
+
+uint64_t eventfd_take(int fd)
+{
+	uint64_t n = 0;
+
+	if (read(fd, &n, sizeof(n)) != sizeof(n))
+		return 0;
+	return n;
+}

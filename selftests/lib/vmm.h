@@ -89,6 +89,8 @@ void vcpu_run(struct vcpu *vcpu);
 void vcpu_setup_real_mode(struct vcpu *vcpu, uint64_t rip);
 
 const char *exit_reason_str(uint32_t reason);
+/* How often eventfd @fd was signalled since the last call (0: never). */
+uint64_t eventfd_take(int fd);
 /* A number from a one-value file @dir/@name (sysfs); -1 if unreadable. */
 long read_sysfs_num(const char *dir, const char *name);
 /* Write @s to @path (sysfs, tracefs): 0 or -errno. */
