@@ -65,7 +65,8 @@ struct lvmm_arch_ops;
 #define LVMM_GFP_GUEST	(GFP_KERNEL_ACCOUNT | __GFP_NORETRY | __GFP_NOWARN)
 
 /* The KVM quirks lvmm has, which KVM_CAP_DISABLE_QUIRKS2 can turn off. */
-#define LVMM_QUIRKS	KVM_X86_QUIRK_FIX_HYPERCALL_INSN
+#define LVMM_QUIRKS	(KVM_X86_QUIRK_FIX_HYPERCALL_INSN | \
+			 KVM_X86_QUIRK_LINT0_REENABLED)
 
 /* GPR numbers, in the order of the x86 ModRM encoding. */
 enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,

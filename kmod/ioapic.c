@@ -161,7 +161,7 @@ void lvmm_ioapic_eoi(struct lvmm_vm *vm, u8 vector)
 	 * with the IOAPIC's lock dropped: they set pins through it.
 	 */
 	for_each_set_bit(pin, &acked, IOAPIC_PINS)
-		lvmm_irq_notify_acked(vm, pin);
+		lvmm_irq_notify_acked(vm, KVM_IRQCHIP_IOAPIC, pin);
 
 	spin_lock(&io->lock);
 	for_each_set_bit(pin, &acked, IOAPIC_PINS) {
@@ -256,4 +256,47 @@ void lvmm_ioapic_destroy(struct lvmm_vm *vm)
 {
 	kfree(vm->ioapic);
 	vm->ioapic = NULL;
+}
+
+/*
+ * KVM_GET_IRQCHIP's IOAPIC: the registers as KVM reports them (the ID as
+ * a number, not in bits 27:24) and in irr the pins whose input is high.
+ */
+void lvmm_ioapic_get_state(struct lvmm_vm *vm, struct kvm_ioapic_state *s)
+{
+	struct lvmm_ioapic *io = vm->ioapic;
+	int pin;
+
+	spin_lock(&io->lock);
+	s->base_address = IOAPIC_BASE;
+	s->ioregsel = io->sel;
+	s->id = io->id >> 24;
+	s->irr = lines(io);
+	for (pin = 0; pin < IOAPIC_PINS; pin++)
+		s->redirtbl[pin].bits = io->rte[pin];
+	spin_unlock(&io->lock);
+}
+
+/*
+ * KVM_SET_IRQCHIP's IOAPIC. The input levels in irr become the VMM's own
+ * (KVM_IRQ_LINE's source), and a high level pin that may fire does, as
+ * KVM's kvm_set_ioapic() injects them again. The base address is fixed.
+ */
+void lvmm_ioapic_set_state(struct lvmm_vm *vm, const struct kvm_ioapic_state *s)
+{
+	struct lvmm_ioapic *io = vm->ioapic;
+	int pin, i;
+
+	spin_lock(&io->lock);
+	io->sel = s->ioregsel & 0xff;
+	io->id = (s->id & 0xf) << 24;
+	for (pin = 0; pin < IOAPIC_PINS; pin++)
+		io->rte[pin] = s->redirtbl[pin].bits;
+	for (i = 0; i < LVMM_IRQ_SOURCES; i++)
+		io->source[i] = 0;
+	io->source[LVMM_IRQ_SRC_USER] = s->irr & GENMASK(IOAPIC_PINS - 1, 0);
+	for (pin = 0; pin < IOAPIC_PINS; pin++)
+		if (io->rte[pin] & RTE_LEVEL)
+			service(vm, io, pin);
+	spin_unlock(&io->lock);
 }

@@ -15,7 +15,9 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
+struct kvm_irq_level;
 struct kvm_irq_routing;
+struct kvm_irqchip;
 struct kvm_irqfd;
 struct kvm_msi;
 struct lvmm_irq_routing;
@@ -57,11 +59,12 @@ struct lvmm_apic_irq {
 /**
  * struct lvmm_irq_ack_notifier - a listener for EOIs (irq_ack.c)
  * @link:  in vm->irq.ack_notifiers
- * @acked: IOAPIC pin @pin was ended by the guest; under RCU, no lock held
+ * @acked: pin @pin of interrupt controller @irqchip (KVM_IRQCHIP_*) was
+ *         ended by the guest; under RCU, no lock held
  */
 struct lvmm_irq_ack_notifier {
 	struct hlist_node link;
-	void (*acked)(struct lvmm_irq_ack_notifier *n, u32 pin);
+	void (*acked)(struct lvmm_irq_ack_notifier *n, u32 irqchip, u32 pin);
 };
 
 /**
@@ -84,6 +87,13 @@ struct lvmm_vm_irq {
 	struct hlist_head ack_notifiers;
 };
 
+/* irqchip.c: the VM ioctls */
+int lvmm_create_irqchip(struct lvmm_vm *vm);
+int lvmm_irq_line(struct lvmm_vm *vm, struct kvm_irq_level __user *u,
+		  bool status);
+int lvmm_irqchip_state(struct lvmm_vm *vm, unsigned int cmd,
+		       struct kvm_irqchip __user *u);
+
 /* apic_bus.c */
 int lvmm_apic_bus_deliver(struct lvmm_vm *vm, const struct lvmm_apic_irq *irq);
 int lvmm_msi_deliver(struct lvmm_vm *vm, u32 addr_lo, u32 addr_hi, u32 data);
@@ -96,7 +106,7 @@ int lvmm_set_gsi_routing(struct lvmm_vm *vm, struct kvm_irq_routing __user *u);
 int lvmm_irq_set(struct lvmm_vm *vm, enum lvmm_irq_source src, u32 gsi,
 		 bool level);
 int lvmm_irq_set_msi_only(struct lvmm_vm *vm, u32 gsi);
-bool lvmm_irq_gsi_has_ioapic_pin(struct lvmm_vm *vm, u32 gsi, u32 pin);
+bool lvmm_irq_gsi_routes_to(struct lvmm_vm *vm, u32 gsi, u32 irqchip, u32 pin);
 bool lvmm_irq_split_eoi(struct lvmm_vm *vm, u8 vector);
 void lvmm_irq_routing_free(struct lvmm_vm *vm);
 
@@ -105,7 +115,7 @@ void lvmm_irq_add_ack_notifier(struct lvmm_vm *vm,
 			       struct lvmm_irq_ack_notifier *n);
 void lvmm_irq_del_ack_notifier(struct lvmm_vm *vm,
 			       struct lvmm_irq_ack_notifier *n);
-void lvmm_irq_notify_acked(struct lvmm_vm *vm, u32 pin);
+void lvmm_irq_notify_acked(struct lvmm_vm *vm, u32 irqchip, u32 pin);
 
 /* irqfd.c */
 int lvmm_irqfd(struct lvmm_vm *vm, const struct kvm_irqfd *args);

@@ -3,7 +3,8 @@
  * IRQ ack notifiers: who wants to hear that the guest ended an interrupt
  * of an in-kernel interrupt controller's pin, the way KVM's
  * kvm_notify_acked_irq() works. The IOAPIC calls lvmm_irq_notify_acked()
- * at the EOI of a level-triggered pin, before it looks at the pin again;
+ * at the EOI of a level-triggered pin, before it looks at the pin again,
+ * and the 8259 at every EOI, after its own state has moved on (as KVM's);
  * resampling irqfds listen (irqfd.c), and so will the 8254's reinjection.
  * The controllers do not know their listeners, which is why this is a list
  * of callbacks and not calls: the notification runs against the flow of
@@ -33,13 +34,16 @@ void lvmm_irq_del_ack_notifier(struct lvmm_vm *vm,
 	hlist_del_init_rcu(&n->link);
 }
 
-/* IOAPIC pin @pin was ended; called with no interrupt controller lock. */
-void lvmm_irq_notify_acked(struct lvmm_vm *vm, u32 pin)
+/*
+ * Pin @pin of @irqchip (KVM_IRQCHIP_*) was ended; called with no interrupt
+ * controller lock held.
+ */
+void lvmm_irq_notify_acked(struct lvmm_vm *vm, u32 irqchip, u32 pin)
 {
 	struct lvmm_irq_ack_notifier *n;
 
 	rcu_read_lock();
 	hlist_for_each_entry_rcu(n, &vm->irq.ack_notifiers, link)
-		n->acked(n, pin);
+		n->acked(n, irqchip, pin);
 	rcu_read_unlock();
 }

@@ -11,8 +11,7 @@
  * -EINVAL, and so is a table without an in-kernel irqchip, or one with
  * irqchip routes for a split irqchip.
  *
- * lvmm has no 8259 yet: routes to it are kept (a VMM's table names both
- * chips) and drive nothing. Readers (KVM_IRQ_LINE, irqfds, their wake-ups
+ * Readers (KVM_IRQ_LINE, irqfds, their wake-ups
  * in atomic context) see the table under RCU; a replaced one is freed
  * after a grace period.
  */
@@ -24,6 +23,7 @@
 
 #include "irq.h"
 #include "lapic.h"
+#include "pic.h"
 #include "vm.h"
 
 #define ROUTES_PER_GSI	3	/* one per irqchip: PIC master, slave, IOAPIC */
@@ -228,7 +228,8 @@ static int set_route(struct lvmm_vm *vm, const struct lvmm_route *r,
 						r->msi.addr_hi, r->msi.data) : -1;
 	if (r->chip.irqchip == KVM_IRQCHIP_IOAPIC)
 		return lvmm_ioapic_set_irq(vm, src, r->chip.pin, level);
-	return -1;	/* no 8259 */
+	return lvmm_pic_set_irq(vm, src, r->chip.irqchip == KVM_IRQCHIP_PIC_SLAVE ?
+				r->chip.pin + 8 : r->chip.pin, level);
 }
 
 /*
@@ -279,8 +280,8 @@ int lvmm_irq_set_msi_only(struct lvmm_vm *vm, u32 gsi)
 	return 0;
 }
 
-/* Does @gsi drive IOAPIC pin @pin? For resampling irqfds. */
-bool lvmm_irq_gsi_has_ioapic_pin(struct lvmm_vm *vm, u32 gsi, u32 pin)
+/* Does @gsi drive pin @pin of @irqchip? For resampling irqfds. */
+bool lvmm_irq_gsi_routes_to(struct lvmm_vm *vm, u32 gsi, u32 irqchip, u32 pin)
 {
 	struct lvmm_irq_routing *rt;
 	bool found = false;
@@ -291,7 +292,7 @@ bool lvmm_irq_gsi_has_ioapic_pin(struct lvmm_vm *vm, u32 gsi, u32 pin)
 	if (rt && gsi < rt->nr_gsis)
 		for (i = 0; i < rt->gsi[gsi].nr; i++)
 			found |= rt->gsi[gsi].r[i].type == KVM_IRQ_ROUTING_IRQCHIP &&
-				 rt->gsi[gsi].r[i].chip.irqchip == KVM_IRQCHIP_IOAPIC &&
+				 rt->gsi[gsi].r[i].chip.irqchip == irqchip &&
 				 rt->gsi[gsi].r[i].chip.pin == pin;
 	rcu_read_unlock();
 	return found;

@@ -148,15 +148,15 @@ static void irqfd_queue_proc(struct file *file, wait_queue_head_t *wqh,
 }
 
 /*
- * An EOI of IOAPIC pin @pin (irq_ack.c): if this irqfd's GSI drives it,
- * lower the level it holds and tell the VMM, which signals again if its
- * device still asserts the line.
+ * An EOI of pin @pin of @irqchip (irq_ack.c): if this irqfd's GSI drives
+ * it, lower the level it holds and tell the VMM, which signals again if
+ * its device still asserts the line.
  */
-static void irqfd_acked(struct lvmm_irq_ack_notifier *n, u32 pin)
+static void irqfd_acked(struct lvmm_irq_ack_notifier *n, u32 irqchip, u32 pin)
 {
 	struct lvmm_irqfd *irqfd = container_of(n, struct lvmm_irqfd, ack);
 
-	if (!lvmm_irq_gsi_has_ioapic_pin(irqfd->vm, irqfd->gsi, pin))
+	if (!lvmm_irq_gsi_routes_to(irqfd->vm, irqfd->gsi, irqchip, pin))
 		return;
 	lvmm_irq_set(irqfd->vm, LVMM_IRQ_SRC_RESAMPLE, irqfd->gsi, false);
 	eventfd_signal(irqfd->resamplefd);

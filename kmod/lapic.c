@@ -66,6 +66,15 @@ static void reset_regs(struct lvmm_lapic *a)
 	*reg(a, APIC_DFR) = 0xffffffff;
 	*reg(a, APIC_SPIV) = 0xff;
 	mask_lvts(a);
+	/*
+	 * KVM's KVM_X86_QUIRK_LINT0_REENABLED: the BSP's LINT0 comes out of
+	 * reset as unmasked ExtINT, the 8259's virtual wire that BIOSes
+	 * expect, and not masked as the SDM says.
+	 */
+	if (!a->vcpu->id &&
+	    !(READ_ONCE(a->vcpu->vm->disabled_quirks) &
+	      KVM_X86_QUIRK_LINT0_REENABLED))
+		*reg(a, APIC_LVT0) = APIC_DM_EXTINT;
 	a->tsc_deadline = 0;
 	a->period_ns = 0;
 }

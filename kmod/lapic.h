@@ -10,6 +10,7 @@
 #include <linux/bits.h>
 #include <linux/types.h>
 
+struct kvm_ioapic_state;
 struct kvm_lapic_state;
 struct lvmm_vcpu;
 struct lvmm_vm;
@@ -51,6 +52,8 @@ int lvmm_ioapic_set_irq(struct lvmm_vm *vm, int src, u32 pin, bool level);
 void lvmm_ioapic_eoi(struct lvmm_vm *vm, u8 vector);
 bool lvmm_ioapic_mmio(struct lvmm_vm *vm, u64 gpa, unsigned int size,
 		      bool write, u64 *val);
+void lvmm_ioapic_get_state(struct lvmm_vm *vm, struct kvm_ioapic_state *s);
+void lvmm_ioapic_set_state(struct lvmm_vm *vm, const struct kvm_ioapic_state *s);
 
 /* lapic_vapic.c: QEMU's kvmvapic ROM (KVM_SET_VAPIC_ADDR, TPR reports) */
 int lvmm_lapic_vapic_ioctl(struct lvmm_vcpu *vcpu, unsigned int cmd,

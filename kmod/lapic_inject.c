@@ -12,6 +12,7 @@
 #include "arch.h"
 #include "core.h"
 #include "lapic_internal.h"
+#include "pic.h"
 #include "request.h"
 #include "vcpu.h"
 
@@ -85,6 +86,16 @@ bool lvmm_lapic_accepts_extint(struct lvmm_vcpu *vcpu)
 		GET_APIC_DELIVERY_MODE(lvt0) == APIC_MODE_EXTINT);
 }
 
+/*
+ * Is there an ExtINT from the in-kernel 8259 for this vCPU to take? Any
+ * vCPU whose APIC takes ExtINT may, as in KVM; the loser of a race gets
+ * the 8259's spurious vector, as on hardware.
+ */
+static bool pic_extint(struct lvmm_vcpu *vcpu)
+{
+	return lvmm_pic_output(vcpu->vm) && lvmm_lapic_accepts_extint(vcpu);
+}
+
 void lvmm_lapic_inject(struct lvmm_vcpu *vcpu)
 {
 	struct lvmm_lapic *a = vcpu->lapic;
@@ -95,6 +106,16 @@ void lvmm_lapic_inject(struct lvmm_vcpu *vcpu)
 	if (vcpu->irq_pending)
 		return;
 	/* ExtINT comes before the APIC's own, as it does on hardware. */
+	if (pic_extint(vcpu)) {
+		if (lvmm_arch->interrupt_allowed(vcpu)) {
+			/* INTA: the vector is the 8259's to choose now. */
+			vcpu->irq_pending = true;
+			vcpu->irq_vector = lvmm_pic_intack(vcpu->vm);
+		} else {
+			vcpu->irq_window = true;
+		}
+		return;
+	}
 	if (vcpu->extint_pending && lvmm_lapic_accepts_extint(vcpu)) {
 		if (lvmm_arch->interrupt_allowed(vcpu)) {
 			vcpu->irq_pending = true;
@@ -138,7 +159,8 @@ bool lvmm_lapic_runnable(struct lvmm_vcpu *vcpu)
 		return false;
 	if (READ_ONCE(vcpu->irq_pending))
 		return true;
-	if (vcpu->extint_pending && lvmm_lapic_accepts_extint(vcpu))
+	if ((vcpu->extint_pending && lvmm_lapic_accepts_extint(vcpu)) ||
+	    pic_extint(vcpu))
 		return true;
 	raw_spin_lock_irqsave(&a->lock, flags);
 	v = pending_vector(a);

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Port I/O exits: IN, OUT and their string forms INS and OUTS, with or
- * without REP. An OUT an ioeventfd or a coalesced zone takes (iodev.h) is
- * done in the kernel; every other access goes to the VMM as KVM_EXIT_IO,
+ * without REP. An IN or OUT of a port an in-kernel device answers (the
+ * 8259 pair of KVM_CREATE_IRQCHIP), and an OUT an ioeventfd or a coalesced
+ * zone takes (iodev.h), is done in the kernel; every other access goes to
+ * the VMM as KVM_EXIT_IO,
  * the data in the page after struct kvm_run. String OUTs always go to the
  * VMM: no VMM puts an ioeventfd or a coalesced zone on a port it streams
  * to. The next KVM_RUN finishes the
@@ -23,6 +25,7 @@
 #include "guest_access.h"
 #include "insn.h"
 #include "iodev.h"
+#include "pic.h"
 #include "pio.h"
 #include "vcpu.h"
 
@@ -105,6 +108,27 @@ static int string_copy(struct lvmm_vcpu *vcpu, int reg, u8 *data,
 	return 0;
 }
 
+/*
+ * An IN or OUT the in-kernel devices claim, as KVM's PIO bus does before
+ * ioeventfds. A read's value replaces the low bytes of RAX (all of it for
+ * 4 bytes, as a 32-bit write does).
+ */
+static bool kernel_pio(struct lvmm_vcpu *vcpu, u16 port, bool in)
+{
+	struct lvmm_pio *pio = &vcpu->pio;
+	u32 val = vcpu->gpr[RAX];
+	u64 mask;
+
+	if (!lvmm_pic_pio(vcpu->vm, port, pio->size, in, &val))
+		return false;
+	if (in) {
+		mask = pio->size == 4 ? ~0ULL : BIT_ULL(pio->size * 8) - 1;
+		vcpu->gpr[RAX] = (vcpu->gpr[RAX] & ~mask) | (val & mask);
+	}
+	lvmm_set_rip(vcpu, pio->next_rip);
+	return true;
+}
+
 int lvmm_handle_io(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 {
 	struct kvm_run *run = vcpu->run;
@@ -122,6 +146,8 @@ int lvmm_handle_io(struct lvmm_vcpu *vcpu, struct lvmm_exit *exit)
 	};
 	if (pio->size != 1 && pio->size != 2 && pio->size != 4)
 		return lvmm_emulation_failed(vcpu, exit);
+	if (!pio->string && kernel_pio(vcpu, exit->io.port, pio->in))
+		return 1;
 
 	if (pio->string) {
 		int seg;

@@ -31,6 +31,7 @@
 #include "lapic.h"
 #include "memslot.h"
 #include "msr.h"
+#include "pic.h"
 #include "pvclock.h"
 #include "share/share.h"
 #include "stats.h"
@@ -61,9 +62,10 @@ static void lvmm_vm_free(struct kref *ref)
 	for (i = 0; i < lvmm_max_vcpus; i++)
 		if (vm->vcpus[i])
 			lvmm_vcpu_free(vm->vcpus[i]);
-	/* irqfds drive the IOAPIC until they are gone. */
+	/* irqfds drive the IOAPIC and the 8259 until they are gone. */
 	lvmm_irqfd_release_all(vm);
 	lvmm_ioapic_destroy(vm);
+	lvmm_pic_destroy(vm);
 	lvmm_irq_routing_free(vm);
 	lvmm_iodev_free(vm);
 	lvmm_arch->vm_destroy(vm);
@@ -181,8 +183,9 @@ static int lvmm_split_irqchip(struct lvmm_vm *vm, u64 pins)
 
 /*
  * KVM_ENABLE_CAP on a VM:
- * - KVM_CAP_DISABLE_QUIRKS2, for the one KVM quirk lvmm has: patching
- *   VMCALL (hypercall.c);
+ * - KVM_CAP_DISABLE_QUIRKS2, for the KVM quirks lvmm has: patching
+ *   VMCALL (hypercall.c), and the BSP's LINT0 unmasked ExtINT at reset
+ *   (lapic.c);
  * - KVM_CAP_X2APIC_API with USE_32BIT_IDS: the x2APIC ID format of
  *   KVM_GET/SET_LAPIC (lapic.c);
  * - KVM_CAP_MAX_VCPU_ID: a lower limit on vCPU ids for this VM;
@@ -250,48 +253,6 @@ static int lvmm_set_vm_name(struct lvmm_vm *vm, struct lvmm_vm_name __user *u)
 	return 0;
 }
 
-/*
- * KVM_CREATE_IRQCHIP: an IOAPIC for the VM, KVM's default GSI routing, and
- * a local APIC for each vCPU created from now on. As in KVM, only before
- * the first vCPU and once.
- */
-static int lvmm_create_irqchip(struct lvmm_vm *vm)
-{
-	int ret;
-
-	mutex_lock(&vm->lock);
-	if (vm->irqchip != LVMM_IRQCHIP_NONE)
-		ret = -EEXIST;
-	else if (atomic_read(&vm->nr_vcpus))
-		ret = -EINVAL;
-	else
-		ret = lvmm_irq_routing_default(vm) ?: lvmm_ioapic_create(vm);
-	if (!ret)	/* Pairs with lvmm_irqchip_mode(): IOAPIC, table first. */
-		smp_store_release(&vm->irqchip, LVMM_IRQCHIP_KERNEL);
-	mutex_unlock(&vm->lock);
-	return ret;
-}
-
-/*
- * KVM_IRQ_LINE and KVM_IRQ_LINE_STATUS: GSI @irq through the routing
- * table. As in KVM, a GSI nothing takes is not an error: its status is -1.
- */
-static int lvmm_irq_line(struct lvmm_vm *vm, struct kvm_irq_level __user *u,
-			 bool status)
-{
-	struct kvm_irq_level irq;
-	int ret;
-
-	if (copy_from_user(&irq, u, sizeof(irq)))
-		return -EFAULT;
-	if (lvmm_irqchip_mode(vm) == LVMM_IRQCHIP_NONE)
-		return -ENXIO;
-	ret = lvmm_irq_set(vm, LVMM_IRQ_SRC_USER, irq.irq, irq.level);
-	if (status && put_user(ret, &u->status))
-		return -EFAULT;
-	return 0;
-}
-
 static long lvmm_vm_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
@@ -338,6 +299,9 @@ static long lvmm_vm_ioctl(struct file *file, unsigned int cmd,
 		return lvmm_check_extension(arg);
 	case KVM_CREATE_IRQCHIP:
 		return lvmm_create_irqchip(vm);
+	case KVM_GET_IRQCHIP:
+	case KVM_SET_IRQCHIP:
+		return lvmm_irqchip_state(vm, cmd, argp);
 	case KVM_ENABLE_CAP:
 		return lvmm_vm_enable_cap(vm, argp);
 	case KVM_IRQ_LINE:

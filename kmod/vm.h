@@ -23,6 +23,7 @@
 #include "stats.h"
 
 struct lvmm_ioapic;
+struct lvmm_pic;
 struct lvmm_vcpu;
 
 /*
@@ -59,6 +60,7 @@ struct lvmm_vm {
 	struct list_head share_link;	/* in the members; lvmm_share_lock */
 
 	struct lvmm_ioapic *ioapic;	/* KVM_CREATE_IRQCHIP; set under @lock */
+	struct lvmm_pic *pic;		/* KVM_CREATE_IRQCHIP; set under @lock */
 	u8 irqchip;			/* enum lvmm_irqchip; set under @lock */
 	u32 nr_reserved_ioapic_pins;	/* split: the VMM IOAPIC's GSIs */
 	u64 disabled_quirks;		/* KVM_X86_QUIRK_*; set under @lock */

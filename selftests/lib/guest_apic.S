@@ -393,4 +393,51 @@ GUEST(apic_vapic)
 	out	0x81, al
 	hlt
 END(apic_vapic)
+
+/*
+ * The 8259 pair of KVM_CREATE_IRQCHIP, driven by the test through the
+ * guest's own port I/O (pic_test.c): LINT0 as ExtINT, interrupts off, then
+ * commands read from port 0x90. 1: take an interrupt, waiting in STI; HLT
+ * (the stub reports its vector on 0x80), then 0x85. 2: STI; NOP; CLI, where
+ * a pending interrupt must be taken, then 0x85. 3: OUT to the port read
+ * from 0x91 (16 bits) the byte read from 0x92, then 0x86. 4: IN from the port read
+ * from 0x91, the byte reported on 0x84. Anything else: done (0x81).
+ */
+GUEST(pic_shell)
+	APIC_ON
+	mov	dword ptr [rdi + APIC_LVT0], 0x700
+	cli
+1:	in	al, 0x90
+	cmp	al, 1
+	je	2f
+	cmp	al, 2
+	je	3f
+	cmp	al, 3
+	je	4f
+	cmp	al, 4
+	je	5f
+	out	0x81, al
+	hlt
+2:	sti
+	hlt
+	cli
+	out	0x85, al
+	jmp	1b
+3:	sti
+	nop
+	cli
+	out	0x85, al
+	jmp	1b
+4:	in	ax, 0x91
+	mov	dx, ax
+	in	al, 0x92
+	out	dx, al
+	out	0x86, al
+	jmp	1b
+5:	in	ax, 0x91
+	mov	dx, ax
+	in	al, dx
+	out	0x84, al
+	jmp	1b
+END(pic_shell)
 	.section .note.GNU-stack,"",@progbits
