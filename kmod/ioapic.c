@@ -47,19 +47,38 @@
 
 /**
  * struct lvmm_ioapic - a VM's IOAPIC
- * @lock:   protects every field; taken before any local APIC's lock
- * @sel:    IOREGSEL
- * @id:     the ID register
- * @source: for each source (irq.h), the pins it holds high
- * @rte:    the redirection table
+ * @lock:    protects every field but @vectors; taken before any local
+ *           APIC's lock
+ * @sel:     IOREGSEL
+ * @id:      the ID register
+ * @source:  for each source (irq.h), the pins it holds high
+ * @rte:     the redirection table
+ * @vectors: the vectors in @rte, written under @lock and read without
+ *           it, so that an EOI of any other vector costs no lock (KVM's
+ *           ioapic_handled_vectors)
  */
 struct lvmm_ioapic {
-	spinlock_t lock;	/* all of the struct; before any lapic->lock */
+	spinlock_t lock;	/* all but @vectors; before any lapic->lock */
 	u32 sel;
 	u32 id;
 	u32 source[LVMM_IRQ_SOURCES];
 	u64 rte[IOAPIC_PINS];
+	DECLARE_BITMAP(vectors, 256);
 };
+
+/* Recompute @vectors after the table changed. Under io->lock. */
+static void update_vectors(struct lvmm_ioapic *io)
+{
+	DECLARE_BITMAP(v, 256);
+	int pin;
+
+	bitmap_zero(v, 256);
+	for (pin = 0; pin < IOAPIC_PINS; pin++)
+		__set_bit(io->rte[pin] & RTE_VECTOR, v);
+	/* Word by word: a reader sees each bit old or new, never torn. */
+	for (pin = 0; pin < BITS_TO_LONGS(256); pin++)
+		WRITE_ONCE(io->vectors[pin], v[pin]);
+}
 
 /* The pins whose input is high, whoever drives it. Under io->lock. */
 static u32 lines(struct lvmm_ioapic *io)
@@ -136,22 +155,23 @@ int lvmm_ioapic_set_irq(struct lvmm_vm *vm, int src, u32 pin, bool level)
 	return coalesced ? 0 : 1;
 }
 
-/* A local APIC ended level-triggered @vector. */
-void lvmm_ioapic_eoi(struct lvmm_vm *vm, u8 vector)
+/*
+ * A local APIC ended @vector, level-triggered in its TMR or not. As in
+ * KVM, every pin with that vector is acknowledged to the ack notifiers;
+ * a level one leaves remote IRR and fires again if its line is high.
+ */
+void lvmm_ioapic_eoi(struct lvmm_vm *vm, u8 vector, bool level)
 {
 	struct lvmm_ioapic *io = vm->ioapic;
 	unsigned long acked = 0;
 	int pin;
 
-	if (!io)
+	if (!io || !test_bit(vector, io->vectors))
 		return;
 	spin_lock(&io->lock);
-	for (pin = 0; pin < IOAPIC_PINS; pin++) {
-		u64 rte = io->rte[pin];
-
-		if ((rte & RTE_VECTOR) == vector && (rte & RTE_REMOTE_IRR))
+	for (pin = 0; pin < IOAPIC_PINS; pin++)
+		if ((io->rte[pin] & RTE_VECTOR) == vector)
 			__set_bit(pin, &acked);
-	}
 	spin_unlock(&io->lock);
 	if (!acked)
 		return;
@@ -162,9 +182,13 @@ void lvmm_ioapic_eoi(struct lvmm_vm *vm, u8 vector)
 	 */
 	for_each_set_bit(pin, &acked, IOAPIC_PINS)
 		lvmm_irq_notify_acked(vm, KVM_IRQCHIP_IOAPIC, pin);
+	if (!level)
+		return;
 
 	spin_lock(&io->lock);
 	for_each_set_bit(pin, &acked, IOAPIC_PINS) {
+		if (!(io->rte[pin] & RTE_LEVEL))
+			continue;
 		io->rte[pin] &= ~RTE_REMOTE_IRR;
 		service(vm, io, pin);
 	}
@@ -210,6 +234,7 @@ static void write_window(struct lvmm_vm *vm, struct lvmm_ioapic *io, u32 val)
 	else
 		rte = (rte & ~0xffffffffULL) | val;
 	io->rte[pin] = (io->rte[pin] & ~RTE_WRITABLE) | (rte & RTE_WRITABLE);
+	update_vectors(io);
 	/* Unmasking a level pin that is high delivers it. */
 	if (io->rte[pin] & RTE_LEVEL)
 		service(vm, io, pin);
@@ -220,19 +245,29 @@ bool lvmm_ioapic_mmio(struct lvmm_vm *vm, u64 gpa, unsigned int size,
 {
 	struct lvmm_ioapic *io = vm->ioapic;
 	u32 off = gpa - IOAPIC_BASE;
+	bool was_masked, unmasked = false;
+	int pin = -1;
 
 	if (!io || gpa < IOAPIC_BASE || gpa >= IOAPIC_BASE + PAGE_SIZE)
 		return false;
 	spin_lock(&io->lock);
 	if (write) {
-		if (off == IOREGSEL)
+		if (off == IOREGSEL) {
 			io->sel = *val & 0xff;
-		else if (off == IOWIN && size == 4)
+		} else if (off == IOWIN && size == 4) {
+			if (io->sel >= REG_REDIR && io->sel < REG_REDIR + 2 * IOAPIC_PINS)
+				pin = (io->sel - REG_REDIR) / 2;
+			was_masked = pin >= 0 && (io->rte[pin] & RTE_MASKED);
 			write_window(vm, io, *val);
+			unmasked = was_masked && !(io->rte[pin] & RTE_MASKED);
+		}
 	} else {
 		*val = off == IOREGSEL ? io->sel : off == IOWIN ? read_window(io) : 0;
 	}
 	spin_unlock(&io->lock);
+	/* Listeners (the 8254's reinjection) hear of it without the lock. */
+	if (unmasked)
+		lvmm_irq_notify_unmasked(vm, KVM_IRQCHIP_IOAPIC, pin);
 	return true;
 }
 
@@ -247,6 +282,7 @@ int lvmm_ioapic_create(struct lvmm_vm *vm)
 	spin_lock_init(&io->lock);
 	for (pin = 0; pin < IOAPIC_PINS; pin++)
 		io->rte[pin] = RTE_MASKED;
+	update_vectors(io);
 	/* Pairs with smp_load_acquire() in lvmm_irq_line(). */
 	smp_store_release(&vm->ioapic, io);
 	return 0;
@@ -292,6 +328,7 @@ void lvmm_ioapic_set_state(struct lvmm_vm *vm, const struct kvm_ioapic_state *s)
 	io->id = (s->id & 0xf) << 24;
 	for (pin = 0; pin < IOAPIC_PINS; pin++)
 		io->rte[pin] = s->redirtbl[pin].bits;
+	update_vectors(io);
 	for (i = 0; i < LVMM_IRQ_SOURCES; i++)
 		io->source[i] = 0;
 	io->source[LVMM_IRQ_SRC_USER] = s->irr & GENMASK(IOAPIC_PINS - 1, 0);

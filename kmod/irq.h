@@ -31,6 +31,7 @@ struct lvmm_vm;
 enum lvmm_irq_source {
 	LVMM_IRQ_SRC_USER,	/* KVM_IRQ_LINE, edge irqfds */
 	LVMM_IRQ_SRC_RESAMPLE,	/* irqfds with KVM_IRQFD_FLAG_RESAMPLE */
+	LVMM_IRQ_SRC_PIT,	/* the in-kernel 8254's channel 0 */
 	LVMM_IRQ_SOURCES,
 };
 
@@ -58,13 +59,15 @@ struct lvmm_apic_irq {
 
 /**
  * struct lvmm_irq_ack_notifier - a listener for EOIs (irq_ack.c)
- * @link:  in vm->irq.ack_notifiers
- * @acked: pin @pin of interrupt controller @irqchip (KVM_IRQCHIP_*) was
- *         ended by the guest; under RCU, no lock held
+ * @link:     in vm->irq.ack_notifiers
+ * @acked:    pin @pin of interrupt controller @irqchip (KVM_IRQCHIP_*) was
+ *            ended by the guest; under RCU, no lock held
+ * @unmasked: optional: the guest unmasked that pin; the same context
  */
 struct lvmm_irq_ack_notifier {
 	struct hlist_node link;
 	void (*acked)(struct lvmm_irq_ack_notifier *n, u32 irqchip, u32 pin);
+	void (*unmasked)(struct lvmm_irq_ack_notifier *n, u32 irqchip, u32 pin);
 };
 
 /**
@@ -116,6 +119,7 @@ void lvmm_irq_add_ack_notifier(struct lvmm_vm *vm,
 void lvmm_irq_del_ack_notifier(struct lvmm_vm *vm,
 			       struct lvmm_irq_ack_notifier *n);
 void lvmm_irq_notify_acked(struct lvmm_vm *vm, u32 irqchip, u32 pin);
+void lvmm_irq_notify_unmasked(struct lvmm_vm *vm, u32 irqchip, u32 pin);
 
 /* irqfd.c */
 int lvmm_irqfd(struct lvmm_vm *vm, const struct kvm_irqfd *args);

@@ -47,3 +47,15 @@ void lvmm_irq_notify_acked(struct lvmm_vm *vm, u32 irqchip, u32 pin)
 		n->acked(n, irqchip, pin);
 	rcu_read_unlock();
 }
+
+/* Pin @pin of @irqchip was unmasked; the same context as above. */
+void lvmm_irq_notify_unmasked(struct lvmm_vm *vm, u32 irqchip, u32 pin)
+{
+	struct lvmm_irq_ack_notifier *n;
+
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(n, &vm->irq.ack_notifiers, link)
+		if (n->unmasked)
+			n->unmasked(n, irqchip, pin);
+	rcu_read_unlock();
+}

@@ -37,14 +37,16 @@
 				 BIT_ULL(13))
 
 /* End the interrupt in service; a level one's vector for the IOAPIC, or -1. */
-static int eoi(struct lvmm_lapic *a)
+/* End the highest vector in service: it, or -1; *@level from TMR. */
+static int eoi(struct lvmm_lapic *a, bool *level)
 {
 	int v = vec_highest(a, APIC_ISR);
 
 	if (v < 0)
 		return -1;
 	vec_clear(a, APIC_ISR, v);
-	return vec_test(a, APIC_TMR, v) ? v : -1;
+	*level = vec_test(a, APIC_TMR, v);
+	return v;
 }
 
 static void mask_lvts(struct lvmm_lapic *a)
@@ -137,7 +139,8 @@ struct after_write {
 	bool ipi;		/* send the IPI in ICR */
 	bool timer;		/* start or stop the count: lvmm_lapic_timer_restart() */
 	u32 old_divisor;	/* rescale the running count; 0: no */
-	int eoi;		/* level vector to end at the IOAPIC, or -1 */
+	int eoi;		/* vector ended, for the IOAPIC; or -1 */
+	bool eoi_level;		/* ... and it was level-triggered */
 };
 
 /*
@@ -159,7 +162,7 @@ static int write_reg(struct lvmm_lapic *a, u32 off, u32 val, bool x2apic,
 		*reg(a, off) = val & 0xff;
 		break;
 	case APIC_EOI:
-		after->eoi = eoi(a);
+		after->eoi = eoi(a, &after->eoi_level);
 		break;
 	case APIC_LDR:
 		if (x2apic)
@@ -245,17 +248,18 @@ static int write_reg(struct lvmm_lapic *a, u32 off, u32 val, bool x2apic,
 }
 
 /*
- * The guest ended level-triggered @vector: the in-kernel IOAPIC hears of
- * it, or, with a split irqchip, the VMM's (KVM_EXIT_IOAPIC_EOI, from the
- * run loop once this exit is done).
+ * The guest ended @vector: the in-kernel IOAPIC hears of it (its ack
+ * notifiers want edge pins too, for the 8254's reinjection), or, with a
+ * split irqchip and a level-triggered vector, the VMM's IOAPIC
+ * (KVM_EXIT_IOAPIC_EOI, from the run loop once this exit is done).
  */
-static void level_eoi(struct lvmm_vcpu *vcpu, u8 vector)
+static void ioapic_eoi(struct lvmm_vcpu *vcpu, u8 vector, bool level)
 {
 	if (lvmm_irqchip_mode(vcpu->vm) != LVMM_IRQCHIP_SPLIT) {
-		lvmm_ioapic_eoi(vcpu->vm, vector);
+		lvmm_ioapic_eoi(vcpu->vm, vector, level);
 		return;
 	}
-	if (lvmm_irq_split_eoi(vcpu->vm, vector)) {
+	if (level && lvmm_irq_split_eoi(vcpu->vm, vector)) {
 		vcpu->eoi_exit_vector = vector;
 		set_bit(LVMM_REQ_IOAPIC_EOI, &vcpu->requests);
 	}
@@ -287,7 +291,7 @@ static int lapic_write(struct lvmm_vcpu *vcpu, u32 off, u32 val, u32 hi)
 	if (after.old_divisor)
 		lvmm_lapic_timer_rescale(a, after.old_divisor);
 	if (after.eoi >= 0)
-		level_eoi(vcpu, after.eoi);
+		ioapic_eoi(vcpu, after.eoi, after.eoi_level);
 	if (off == APIC_SELF_IPI || off == APIC_EOI || off == APIC_TASKPRI)
 		set_bit(LVMM_REQ_EVENT, &vcpu->requests);
 	return ret;

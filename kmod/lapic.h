@@ -49,7 +49,7 @@ bool lvmm_lapic_deliver(struct lvmm_vcpu *vcpu, u8 vector, bool level);
 int lvmm_ioapic_create(struct lvmm_vm *vm);
 void lvmm_ioapic_destroy(struct lvmm_vm *vm);
 int lvmm_ioapic_set_irq(struct lvmm_vm *vm, int src, u32 pin, bool level);
-void lvmm_ioapic_eoi(struct lvmm_vm *vm, u8 vector);
+void lvmm_ioapic_eoi(struct lvmm_vm *vm, u8 vector, bool level);
 bool lvmm_ioapic_mmio(struct lvmm_vm *vm, u64 gpa, unsigned int size,
 		      bool write, u64 *val);
 void lvmm_ioapic_get_state(struct lvmm_vm *vm, struct kvm_ioapic_state *s);

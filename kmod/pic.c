@@ -83,6 +83,7 @@ struct lvmm_pic_chip {
  * @chip:   master, slave
  * @source: per source (irq.h), the pins 0-15 it holds high
  * @acked:  pins 0-15 ended under @lock, for the ack notifiers after it
+ * @unmasked: pins 0-15 unmasked under @lock, for the same
  * @output: the master's INT line
  */
 struct lvmm_pic {
@@ -90,6 +91,7 @@ struct lvmm_pic {
 	struct lvmm_pic_chip chip[2];
 	u16 source[LVMM_IRQ_SOURCES];
 	u16 acked;
+	u16 unmasked;
 	bool output;
 };
 
@@ -176,18 +178,23 @@ static void end_of_interrupt(struct lvmm_pic *pic, struct lvmm_pic_chip *c,
  */
 static void unlock_and_update(struct lvmm_vm *vm, struct lvmm_pic *pic)
 {
-	unsigned long acked;
+	unsigned long acked, unmasked;
 	unsigned int i, pin;
 	bool rose;
 
 	rose = update(pic);
 	acked = pic->acked;
+	unmasked = pic->unmasked;
 	pic->acked = 0;
+	pic->unmasked = 0;
 	spin_unlock(&pic->lock);
 
 	for_each_set_bit(pin, &acked, LVMM_PIC_PINS)
 		lvmm_irq_notify_acked(vm, pin < 8 ? KVM_IRQCHIP_PIC_MASTER :
 					   KVM_IRQCHIP_PIC_SLAVE, pin & 7);
+	for_each_set_bit(pin, &unmasked, LVMM_PIC_PINS)
+		lvmm_irq_notify_unmasked(vm, pin < 8 ? KVM_IRQCHIP_PIC_MASTER :
+					      KVM_IRQCHIP_PIC_SLAVE, pin & 7);
 	if (!rose)
 		return;
 	for (i = 0; i < lvmm_max_vcpus; i++) {
@@ -319,6 +326,7 @@ static void write_port(struct lvmm_pic *pic, struct lvmm_pic_chip *c,
 	}
 	switch (c->init_state) {
 	case 0:		/* OCW1 */
+		pic->unmasked |= (c->imr & ~val) << (c == &pic->chip[1] ? 8 : 0);
 		c->imr = val;
 		break;
 	case 1:		/* ICW2 */

@@ -2,7 +2,7 @@
 /*
  * Port I/O exits: IN, OUT and their string forms INS and OUTS, with or
  * without REP. An IN or OUT of a port an in-kernel device answers (the
- * 8259 pair of KVM_CREATE_IRQCHIP), and an OUT an ioeventfd or a coalesced
+ * 8259 pair of KVM_CREATE_IRQCHIP, the 8254 of KVM_CREATE_PIT2), and an OUT an ioeventfd or a coalesced
  * zone takes (iodev.h), is done in the kernel; every other access goes to
  * the VMM as KVM_EXIT_IO,
  * the data in the page after struct kvm_run. String OUTs always go to the
@@ -27,6 +27,7 @@
 #include "iodev.h"
 #include "pic.h"
 #include "pio.h"
+#include "pit.h"
 #include "vcpu.h"
 
 /* Address-size arithmetic on RSI/RDI/RCX: only the low bits move. */
@@ -119,7 +120,8 @@ static bool kernel_pio(struct lvmm_vcpu *vcpu, u16 port, bool in)
 	u32 val = vcpu->gpr[RAX];
 	u64 mask;
 
-	if (!lvmm_pic_pio(vcpu->vm, port, pio->size, in, &val))
+	if (!lvmm_pic_pio(vcpu->vm, port, pio->size, in, &val) &&
+	    !lvmm_pit_pio(vcpu->vm, port, in, &val))
 		return false;
 	if (in) {
 		mask = pio->size == 4 ? ~0ULL : BIT_ULL(pio->size * 8) - 1;

@@ -32,6 +32,7 @@
 #include "memslot.h"
 #include "msr.h"
 #include "pic.h"
+#include "pit.h"
 #include "pvclock.h"
 #include "share/share.h"
 #include "stats.h"
@@ -62,7 +63,8 @@ static void lvmm_vm_free(struct kref *ref)
 	for (i = 0; i < lvmm_max_vcpus; i++)
 		if (vm->vcpus[i])
 			lvmm_vcpu_free(vm->vcpus[i]);
-	/* irqfds drive the IOAPIC and the 8259 until they are gone. */
+	/* The 8254 and irqfds drive the IOAPIC and the 8259 until gone. */
+	lvmm_pit_destroy(vm);
 	lvmm_irqfd_release_all(vm);
 	lvmm_ioapic_destroy(vm);
 	lvmm_pic_destroy(vm);
@@ -109,6 +111,10 @@ int lvmm_check_extension(long ext)
 	case KVM_CAP_MP_STATE:
 	case KVM_CAP_IRQCHIP:
 	case KVM_CAP_IRQ_INJECT_STATUS:
+	case KVM_CAP_PIT:
+	case KVM_CAP_PIT2:
+	case KVM_CAP_PIT_STATE2:
+	case KVM_CAP_REINJECT_CONTROL:
 	case KVM_CAP_TSC_DEADLINE_TIMER:
 	case KVM_CAP_IOEVENTFD:
 	case KVM_CAP_IOEVENTFD_ANY_LENGTH:
@@ -302,6 +308,21 @@ static long lvmm_vm_ioctl(struct file *file, unsigned int cmd,
 	case KVM_GET_IRQCHIP:
 	case KVM_SET_IRQCHIP:
 		return lvmm_irqchip_state(vm, cmd, argp);
+	case KVM_CREATE_PIT:
+		return lvmm_create_pit(vm, KVM_PIT_SPEAKER_DUMMY);
+	case KVM_CREATE_PIT2: {
+		struct kvm_pit_config cfg;
+
+		if (copy_from_user(&cfg, argp, sizeof(cfg)))
+			return -EFAULT;
+		return lvmm_create_pit(vm, cfg.flags);
+	}
+	case KVM_GET_PIT:
+	case KVM_SET_PIT:
+	case KVM_GET_PIT2:
+	case KVM_SET_PIT2:
+	case KVM_REINJECT_CONTROL:
+		return lvmm_pit_ioctl(vm, cmd, argp);
 	case KVM_ENABLE_CAP:
 		return lvmm_vm_enable_cap(vm, argp);
 	case KVM_IRQ_LINE:

@@ -24,6 +24,7 @@
 
 struct lvmm_ioapic;
 struct lvmm_pic;
+struct lvmm_pit;
 struct lvmm_vcpu;
 
 /*
@@ -61,6 +62,7 @@ struct lvmm_vm {
 
 	struct lvmm_ioapic *ioapic;	/* KVM_CREATE_IRQCHIP; set under @lock */
 	struct lvmm_pic *pic;		/* KVM_CREATE_IRQCHIP; set under @lock */
+	struct lvmm_pit *pit;		/* KVM_CREATE_PIT2; set under @lock */
 	u8 irqchip;			/* enum lvmm_irqchip; set under @lock */
 	u32 nr_reserved_ioapic_pins;	/* split: the VMM IOAPIC's GSIs */
 	u64 disabled_quirks;		/* KVM_X86_QUIRK_*; set under @lock */

@@ -17,92 +17,19 @@
 
 #include "kselftest_harness.h"
 #include "guest.h"
+#include "port_shell.h"
 
-#define MASTER		0x20
-#define SLAVE		0xa0
 #define ELCR		0x4d0
-#define VECTOR_BASE	0x20		/* master; the slave's is 0x28 */
-#define ICW4_8086	0x01
 #define ICW4_AUTO_EOI	0x02
 #define OCW2_EOI	0x20
 #define OCW3_READ_IRR	0x0a
 #define OCW3_READ_ISR	0x0b
 #define OCW3_POLL	0x0c
 
-enum { CMD_WAIT = 1, CMD_WINDOW, CMD_OUTB, CMD_INB, CMD_DONE };
-
-/* A protocol error: the guest did not do what the shell would. */
-#define BROKEN		0x1000
-
-/* Answer the guest's IN from @port with @val; 0, or -1 for another exit. */
-static int answer_in(struct vcpu *v, uint16_t port, uint32_t val)
-{
-	struct kvm_run *run = v->run;
-
-	vcpu_run(v);
-	if (run->exit_reason != KVM_EXIT_IO ||
-	    run->io.direction != KVM_EXIT_IO_IN || run->io.port != port)
-		return -1;
-	memcpy((uint8_t *)run + run->io.data_offset, &val, run->io.size);
-	return 0;
-}
-
-/* The guest writes @val to @port; done when this returns 0. */
-static int outb(struct vcpu *v, uint16_t port, uint8_t val)
-{
-	uint8_t data;
-
-	if (answer_in(v, 0x90, CMD_OUTB) || answer_in(v, 0x91, port) ||
-	    answer_in(v, 0x92, val) || guest_next_out(v, &data) != 0x86)
-		return -1;
-	return 0;
-}
-
-/* The byte the guest reads from @port, or BROKEN. */
-static int inb(struct vcpu *v, uint16_t port)
-{
-	uint8_t data;
-
-	if (answer_in(v, 0x90, CMD_INB) || answer_in(v, 0x91, port) ||
-	    guest_next_out(v, &data) != 0x84)
-		return BROKEN;
-	return data;
-}
-
 /* A register of @chip through OCW3: OCW3_READ_IRR or OCW3_READ_ISR. */
 static int read_reg(struct vcpu *v, uint16_t chip, uint8_t ocw3)
 {
-	return outb(v, chip, ocw3) ? BROKEN : inb(v, chip);
-}
-
-/*
- * Let the guest take interrupts: in STI; HLT with @wait (one must come),
- * else in STI; NOP; CLI. The vector taken, 0 if none, or BROKEN.
- */
-static int take(struct vcpu *v, int wait)
-{
-	uint8_t data;
-	uint32_t port;
-	int vector = 0;
-
-	if (answer_in(v, 0x90, wait ? CMD_WAIT : CMD_WINDOW))
-		return BROKEN;
-	port = guest_next_out(v, &data);
-	if (port == 0x80) {
-		vector = data;
-		port = guest_next_out(v, &data);
-	}
-	return port == 0x85 ? vector : BROKEN;
-}
-
-/* ICW1-ICW4 for both chips, vectors 0x20 and 0x28, then OCW1 @imr. */
-static int pic_init(struct vcpu *v, uint8_t icw4, uint16_t imr)
-{
-	return outb(v, MASTER, 0x11) ?: outb(v, MASTER + 1, VECTOR_BASE) ?:
-	       outb(v, MASTER + 1, 1 << 2) ?: outb(v, MASTER + 1, icw4) ?:
-	       outb(v, SLAVE, 0x11) ?: outb(v, SLAVE + 1, VECTOR_BASE + 8) ?:
-	       outb(v, SLAVE + 1, 2) ?: outb(v, SLAVE + 1, icw4) ?:
-	       outb(v, MASTER + 1, imr) ?: outb(v, SLAVE + 1, imr >> 8);
+	return shell_outb(v, chip, ocw3) ? SHELL_BROKEN : shell_inb(v, chip);
 }
 
 /* KVM_IRQ_LINE_STATUS on GSI @irq: the status, or -errno - 100. */
@@ -128,7 +55,7 @@ static struct guest *shell(struct __test_metadata *_metadata, uint8_t icw4,
 {
 	struct guest *g = guest_create_irqchip(GUEST_PROG(pic_shell), 1);
 
-	EXPECT_EQ(0, pic_init(g->vcpu, icw4, imr)) TH_LOG("pic_shell broke");
+	EXPECT_EQ(0, shell_pic_init(g->vcpu, icw4, imr)) TH_LOG("pic_shell broke");
 	return g;
 }
 
@@ -145,23 +72,23 @@ TEST(master_and_cascaded_slave_pins)
 	struct guest *g = shell(_metadata, ICW4_8086, 0);
 	struct vcpu *v = g->vcpu;
 
-	EXPECT_EQ(0, take(v, 0)) TH_LOG("an interrupt before any line rose");
+	EXPECT_EQ(0, shell_take(v, 0)) TH_LOG("an interrupt before any line rose");
 	edge(g, 1);
-	EXPECT_EQ(VECTOR_BASE + 1, take(v, 1));
+	EXPECT_EQ(VECTOR_BASE + 1, shell_take(v, 1));
 	EXPECT_EQ(0x02, read_reg(v, MASTER, OCW3_READ_ISR));
-	EXPECT_EQ(0, outb(v, MASTER, OCW2_EOI));
+	EXPECT_EQ(0, shell_outb(v, MASTER, OCW2_EOI));
 	/* OCW3's register choice stays: this reads ISR again. */
-	EXPECT_EQ(0, inb(v, MASTER));
+	EXPECT_EQ(0, shell_inb(v, MASTER));
 
 	edge(g, 10);
-	EXPECT_EQ(VECTOR_BASE + 8 + 2, take(v, 1));
+	EXPECT_EQ(VECTOR_BASE + 8 + 2, shell_take(v, 1));
 	EXPECT_EQ(0x04, read_reg(v, MASTER, OCW3_READ_ISR)) TH_LOG("cascade pin");
 	EXPECT_EQ(0x04, read_reg(v, SLAVE, OCW3_READ_ISR)) TH_LOG("slave pin 2");
-	EXPECT_EQ(0, outb(v, SLAVE, OCW2_EOI));
-	EXPECT_EQ(0, outb(v, MASTER, OCW2_EOI));
-	EXPECT_EQ(0, inb(v, SLAVE));
-	EXPECT_EQ(0, inb(v, MASTER));
-	EXPECT_EQ(0, take(v, 0)) TH_LOG("a second interrupt");
+	EXPECT_EQ(0, shell_outb(v, SLAVE, OCW2_EOI));
+	EXPECT_EQ(0, shell_outb(v, MASTER, OCW2_EOI));
+	EXPECT_EQ(0, shell_inb(v, SLAVE));
+	EXPECT_EQ(0, shell_inb(v, MASTER));
+	EXPECT_EQ(0, shell_take(v, 0)) TH_LOG("a second interrupt");
 	guest_destroy(g);
 }
 
@@ -174,13 +101,13 @@ TEST(priority_and_nesting)
 	edge(g, 3);
 	edge(g, 1);
 	EXPECT_EQ(0x0a, read_reg(v, MASTER, OCW3_READ_IRR));
-	EXPECT_EQ(VECTOR_BASE + 1, take(v, 1));
+	EXPECT_EQ(VECTOR_BASE + 1, shell_take(v, 1));
 	/* The stub sent no EOI: IRQ 1 in service blocks IRQ 3. */
-	EXPECT_EQ(0, take(v, 0)) TH_LOG("IRQ 3 got past IRQ 1 in service");
+	EXPECT_EQ(0, shell_take(v, 0)) TH_LOG("IRQ 3 got past IRQ 1 in service");
 	EXPECT_EQ(0x08, read_reg(v, MASTER, OCW3_READ_IRR));
-	EXPECT_EQ(0, outb(v, MASTER, OCW2_EOI));
-	EXPECT_EQ(VECTOR_BASE + 3, take(v, 1));
-	EXPECT_EQ(0, outb(v, MASTER, OCW2_EOI));
+	EXPECT_EQ(0, shell_outb(v, MASTER, OCW2_EOI));
+	EXPECT_EQ(VECTOR_BASE + 3, shell_take(v, 1));
+	EXPECT_EQ(0, shell_outb(v, MASTER, OCW2_EOI));
 	EXPECT_EQ(0, read_reg(v, MASTER, OCW3_READ_ISR));
 	guest_destroy(g);
 }
@@ -191,13 +118,13 @@ TEST(masked_pin_waits_in_irr)
 	struct guest *g = shell(_metadata, ICW4_8086, 0x02);
 	struct vcpu *v = g->vcpu;
 
-	EXPECT_EQ(0x02, inb(v, MASTER + 1)) TH_LOG("IMR reads back");
+	EXPECT_EQ(0x02, shell_inb(v, MASTER + 1)) TH_LOG("IMR reads back");
 	edge(g, 1);
-	EXPECT_EQ(0, take(v, 0)) TH_LOG("a masked pin interrupted");
+	EXPECT_EQ(0, shell_take(v, 0)) TH_LOG("a masked pin interrupted");
 	EXPECT_EQ(0x02, read_reg(v, MASTER, OCW3_READ_IRR));
-	EXPECT_EQ(0, outb(v, MASTER + 1, 0));
-	EXPECT_EQ(VECTOR_BASE + 1, take(v, 1));
-	EXPECT_EQ(0, outb(v, MASTER, OCW2_EOI));
+	EXPECT_EQ(0, shell_outb(v, MASTER + 1, 0));
+	EXPECT_EQ(VECTOR_BASE + 1, shell_take(v, 1));
+	EXPECT_EQ(0, shell_outb(v, MASTER, OCW2_EOI));
 	guest_destroy(g);
 }
 
@@ -210,19 +137,19 @@ TEST(level_pin_until_line_falls)
 	struct guest *g = shell(_metadata, ICW4_8086, 0);
 	struct vcpu *v = g->vcpu;
 
-	EXPECT_EQ(0, outb(v, ELCR, 0xff));
-	EXPECT_EQ(0, outb(v, ELCR + 1, 0xff));
-	EXPECT_EQ(0xf8, inb(v, ELCR));
-	EXPECT_EQ(0xde, inb(v, ELCR + 1));
-	EXPECT_EQ(0, outb(v, ELCR, 1 << 5));
+	EXPECT_EQ(0, shell_outb(v, ELCR, 0xff));
+	EXPECT_EQ(0, shell_outb(v, ELCR + 1, 0xff));
+	EXPECT_EQ(0xf8, shell_inb(v, ELCR));
+	EXPECT_EQ(0xde, shell_inb(v, ELCR + 1));
+	EXPECT_EQ(0, shell_outb(v, ELCR, 1 << 5));
 
 	irq_line(g, 5, 1);
-	EXPECT_EQ(VECTOR_BASE + 5, take(v, 1));
-	EXPECT_EQ(0, outb(v, MASTER, OCW2_EOI));
-	EXPECT_EQ(VECTOR_BASE + 5, take(v, 1)) TH_LOG("line high, no second");
+	EXPECT_EQ(VECTOR_BASE + 5, shell_take(v, 1));
+	EXPECT_EQ(0, shell_outb(v, MASTER, OCW2_EOI));
+	EXPECT_EQ(VECTOR_BASE + 5, shell_take(v, 1)) TH_LOG("line high, no second");
 	irq_line(g, 5, 0);
-	EXPECT_EQ(0, outb(v, MASTER, OCW2_EOI));
-	EXPECT_EQ(0, take(v, 0)) TH_LOG("line low, but interrupted");
+	EXPECT_EQ(0, shell_outb(v, MASTER, OCW2_EOI));
+	EXPECT_EQ(0, shell_take(v, 0)) TH_LOG("line low, but interrupted");
 	EXPECT_EQ(0, read_reg(v, MASTER, OCW3_READ_IRR));
 	guest_destroy(g);
 }
@@ -234,10 +161,10 @@ TEST(auto_eoi)
 	struct vcpu *v = g->vcpu;
 
 	edge(g, 4);
-	EXPECT_EQ(VECTOR_BASE + 4, take(v, 1));
+	EXPECT_EQ(VECTOR_BASE + 4, shell_take(v, 1));
 	EXPECT_EQ(0, read_reg(v, MASTER, OCW3_READ_ISR));
 	edge(g, 4);
-	EXPECT_EQ(VECTOR_BASE + 4, take(v, 1)) TH_LOG("no EOI was needed");
+	EXPECT_EQ(VECTOR_BASE + 4, shell_take(v, 1)) TH_LOG("no EOI was needed");
 	guest_destroy(g);
 }
 
@@ -256,7 +183,7 @@ TEST(poll_command)
 	EXPECT_EQ(0x86, read_reg(v, MASTER, OCW3_POLL));
 	EXPECT_EQ(0x07, read_reg(v, MASTER, OCW3_POLL));
 	EXPECT_EQ(0, read_reg(v, MASTER, OCW3_READ_ISR));
-	EXPECT_EQ(0, take(v, 0));
+	EXPECT_EQ(0, shell_take(v, 0));
 	guest_destroy(g);
 }
 
@@ -277,14 +204,14 @@ TEST(resampling_irqfd_on_pic_pin)
 
 	ASSERT_LE(0, efd);
 	ASSERT_LE(0, rfd);
-	EXPECT_EQ(0, outb(v, ELCR, 1 << 7));
+	EXPECT_EQ(0, shell_outb(v, ELCR, 1 << 7));
 	ASSERT_EQ(0, ioctl(g->vm->fd, KVM_IRQFD, &args));
 	ASSERT_EQ(8, write(efd, &one, 8));
-	EXPECT_EQ(VECTOR_BASE + 7, take(v, 1));
+	EXPECT_EQ(VECTOR_BASE + 7, shell_take(v, 1));
 	EXPECT_EQ(0, eventfd_take(rfd)) TH_LOG("resampled before the EOI");
-	EXPECT_EQ(0, outb(v, MASTER, OCW2_EOI));
+	EXPECT_EQ(0, shell_outb(v, MASTER, OCW2_EOI));
 	EXPECT_EQ(1, eventfd_take(rfd)) TH_LOG("no resample at the EOI");
-	EXPECT_EQ(0, take(v, 0)) TH_LOG("the resampled line stayed high");
+	EXPECT_EQ(0, shell_take(v, 0)) TH_LOG("the resampled line stayed high");
 	args.flags |= KVM_IRQFD_FLAG_DEASSIGN;
 	EXPECT_EQ(0, ioctl(g->vm->fd, KVM_IRQFD, &args));
 	close(efd);
@@ -299,7 +226,7 @@ TEST(irqchip_state_get_and_set)
 	struct vcpu *v = g->vcpu;
 	struct kvm_irqchip c;
 
-	EXPECT_EQ(0, outb(v, ELCR, 1 << 5));
+	EXPECT_EQ(0, shell_outb(v, ELCR, 1 << 5));
 	edge(g, 1);
 	ASSERT_EQ(0, get_chip(g, KVM_IRQCHIP_PIC_MASTER, &c));
 	EXPECT_EQ(VECTOR_BASE, c.chip.pic.irq_base);
@@ -317,8 +244,8 @@ TEST(irqchip_state_get_and_set)
 	ASSERT_EQ(0, get_chip(g, KVM_IRQCHIP_PIC_MASTER, &c));
 	c.chip.pic.imr = 0;
 	ASSERT_EQ(0, ioctl(g->vm->fd, KVM_SET_IRQCHIP, &c));
-	EXPECT_EQ(0, inb(v, MASTER + 1));
-	EXPECT_EQ(VECTOR_BASE + 1, take(v, 1));
+	EXPECT_EQ(0, shell_inb(v, MASTER + 1));
+	EXPECT_EQ(VECTOR_BASE + 1, shell_take(v, 1));
 
 	/* The IOAPIC: masked at reset, at its fixed base; an RTE round trip. */
 	ASSERT_EQ(0, get_chip(g, KVM_IRQCHIP_IOAPIC, &c));

@@ -395,13 +395,19 @@ GUEST(apic_vapic)
 END(apic_vapic)
 
 /*
- * The 8259 pair of KVM_CREATE_IRQCHIP, driven by the test through the
- * guest's own port I/O (pic_test.c): LINT0 as ExtINT, interrupts off, then
- * commands read from port 0x90. 1: take an interrupt, waiting in STI; HLT
- * (the stub reports its vector on 0x80), then 0x85. 2: STI; NOP; CLI, where
- * a pending interrupt must be taken, then 0x85. 3: OUT to the port read
- * from 0x91 (16 bits) the byte read from 0x92, then 0x86. 4: IN from the port read
- * from 0x91, the byte reported on 0x84. Anything else: done (0x81).
+ * The 8259 pair and the 8254, driven by the test through the guest's own
+ * port I/O (port_shell.c): LINT0 as ExtINT, interrupts off, then commands
+ * read from port 0x90:
+ * 1: take an interrupt, waiting in STI; HLT (the stub reports its vector
+ *    on 0x80), then OUT to 0x85;
+ * 2: STI; NOP; CLI, where a pending interrupt must be taken, then 0x85;
+ * 3: OUT to the port read from 0x91 (16 bits) the byte read from 0x92,
+ *    then 0x86;
+ * 4: IN from the port read from 0x91, the byte reported on 0x84;
+ * 5: wait for an interrupt, then for the number read from 0x91 more, each
+ *    ended with an EOI to the master 8259; OUT to 0x87 with the TSC cycles
+ *    from the first to the last in RAX;
+ * anything else: done (0x81).
  */
 GUEST(pic_shell)
 	APIC_ON
@@ -416,6 +422,8 @@ GUEST(pic_shell)
 	je	4f
 	cmp	al, 4
 	je	5f
+	cmp	al, 5
+	je	6f
 	out	0x81, al
 	hlt
 2:	sti
@@ -438,6 +446,30 @@ GUEST(pic_shell)
 	mov	dx, ax
 	in	al, dx
 	out	0x84, al
+	jmp	1b
+6:	in	ax, 0x91
+	movzx	ecx, ax
+	sti
+	hlt
+	cli
+	mov	al, 0x20
+	out	0x20, al
+	rdtsc
+	shl	rdx, 32
+	or	rax, rdx
+	mov	r8, rax
+7:	sti
+	hlt
+	cli
+	mov	al, 0x20
+	out	0x20, al
+	dec	ecx
+	jnz	7b
+	rdtsc
+	shl	rdx, 32
+	or	rax, rdx
+	sub	rax, r8
+	out	0x87, al
 	jmp	1b
 END(pic_shell)
 	.section .note.GNU-stack,"",@progbits
