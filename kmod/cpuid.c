@@ -282,9 +282,18 @@ void lvmm_vcpu_default_cpuid(struct lvmm_vcpu *vcpu)
 	}
 }
 
+/*
+ * KVM_GET_SUPPORTED_CPUID: the default table, but for one thing. KVM
+ * VMMs read KVM's paravirtual features from leaf 0x40000001 whatever
+ * signature they give the guest (QEMU builds its KVM leaves from exactly
+ * that), so the table they get has them there, under lvmm's signature: a
+ * guest never sees that leaf unless its VMM copies it, and then only as a
+ * VMM that asked for KVM's features.
+ */
 int lvmm_get_supported_cpuid(struct kvm_cpuid2 __user *u)
 {
 	struct kvm_cpuid2 hdr;
+	unsigned int i, j;
 
 	if (copy_from_user(&hdr, u, sizeof(hdr)))
 		return -EFAULT;
@@ -296,6 +305,15 @@ int lvmm_get_supported_cpuid(struct kvm_cpuid2 __user *u)
 	    copy_to_user(u->entries, default_cpuid,
 			 nr_default_cpuid * sizeof(*default_cpuid)))
 		return -EFAULT;
+	for (i = 0; i < nr_default_cpuid; i++) {
+		if (default_cpuid[i].function != KVM_CPUID_FEATURES)
+			continue;
+		for (j = 0; j < nr_default_cpuid; j++)
+			if (default_cpuid[j].function ==
+			    (LVMM_KVM_CPUID_BASE | KVM_CPUID_FEATURES) &&
+			    put_user(default_cpuid[j].eax, &u->entries[i].eax))
+				return -EFAULT;
+	}
 	return 0;
 }
 

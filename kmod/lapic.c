@@ -311,6 +311,12 @@ static void report_tpr_access(struct lvmm_vcpu *vcpu, bool write)
 	set_bit(LVMM_REQ_TPR_ACCESS, &vcpu->requests);
 }
 
+/* CR8, the TPR's priority class, for kvm_run (KVM's kvm_lapic_get_cr8()). */
+u8 lvmm_lapic_get_cr8(struct lvmm_vcpu *vcpu)
+{
+	return (READ_ONCE(*reg(vcpu->lapic, APIC_TASKPRI)) >> 4) & 0xf;
+}
+
 /* The TPR as a guest write sets it; the vapic page's sync (lapic_vapic.c). */
 void lvmm_lapic_set_tpr(struct lvmm_vcpu *vcpu, u32 tpr)
 {

@@ -26,6 +26,7 @@ void lvmm_lapic_destroy(struct lvmm_vcpu *vcpu);
 void lvmm_lapic_inject(struct lvmm_vcpu *vcpu);
 bool lvmm_lapic_runnable(struct lvmm_vcpu *vcpu);
 bool lvmm_lapic_accepts_extint(struct lvmm_vcpu *vcpu);
+u8 lvmm_lapic_get_cr8(struct lvmm_vcpu *vcpu);
 
 /* INIT and SIPI from other vCPUs (mp_state.c acts on them). */
 bool lvmm_lapic_has_init_sipi(struct lvmm_vcpu *vcpu);

@@ -228,7 +228,10 @@ int lvmm_vcpu_run(struct lvmm_vcpu *vcpu)
 
 	if (!ret)
 		vcpu->stats.userspace_exits++;
+	/* As KVM's post_kvm_run_save(): QEMU's APIC model takes both. */
 	run->if_flag = !!(vcpu->rflags & X86_EFLAGS_IF);
+	run->cr8 = vcpu->lapic ? lvmm_lapic_get_cr8(vcpu) : 0;
+	run->apic_base = vcpu->apic_base;
 	run->ready_for_interrupt_injection = ready_for_injection(vcpu);
 	return ret;
 }

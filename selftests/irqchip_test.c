@@ -207,6 +207,30 @@ TEST(vapic_page_mirrors_tpr)
 	guest_destroy(g);
 }
 
+/*
+ * After every KVM_RUN, kvm_run carries the APIC base and CR8 (the TPR's
+ * priority class): QEMU copies both into its own APIC model, and with a
+ * stale zero base it would disable the APIC and hide it from CPUID.
+ */
+TEST(kvm_run_reports_apic_base_and_cr8)
+{
+	struct guest *g = apic_guest(GUEST_PROG(apic_vapic));
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+	uint8_t data;
+
+	guest_get_regs(g, &regs);
+	regs.rsi = GUEST_DATA;		/* where the program's byte goes */
+	guest_set_regs(g, &regs);
+	ASSERT_EQ(0x82, guest_next_out(g->vcpu, &data));
+	ASSERT_EQ(0, ioctl(g->vcpu->fd, KVM_GET_SREGS, &sregs));
+	EXPECT_EQ(sregs.apic_base, g->vcpu->run->apic_base);
+	EXPECT_EQ(0xfee00000 | 0x800 | 0x100, g->vcpu->run->apic_base)
+		TH_LOG("base, enabled, BSP");
+	EXPECT_EQ(0x6, g->vcpu->run->cr8) TH_LOG("TPR 0x60");
+	guest_destroy(g);
+}
+
 /* KVM_TPR_ACCESS_REPORTING: each xAPIC TPR access exits, write then read. */
 TEST(tpr_access_reports)
 {

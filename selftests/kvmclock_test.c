@@ -128,6 +128,13 @@ TEST(kvmclock_cpuid_leaves)
 	e = cpuid_leaf(&t, r->base + 1);
 	ASSERT_NE(NULL, e) TH_LOG("features leaf in KVM_GET_SUPPORTED_CPUID");
 	EXPECT_EQ(r->features, e->eax);
+	/*
+	 * Where VMMs read KVM's features whatever signature they give the
+	 * guest (QEMU's -cpu host): on lvmm, a copy under its own signature.
+	 */
+	e = cpuid_leaf(&t, 0x40000001);
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(r->features, e->eax) TH_LOG("QEMU would offer no kvmclock");
 	guest_destroy(g);
 }
 
