@@ -173,6 +173,7 @@ struct lvmm_exit {
  * @get_msr:     read an MSR the backend keeps; -ENOENT if it keeps none
  * @set_msr:     write one; -ENOENT if unknown, -EINVAL if the value faults
  * @tsc_offset:  the guest's TSC minus the host's
+ * @set_tsc_offset: set it
  * @queue_exception: deliver an exception at the next entry
  * @interrupt_allowed: the guest can take an external interrupt right now
  * @end_interrupt_shadow: an emulated instruction completed: the STI/MOV SS
@@ -212,6 +213,7 @@ struct lvmm_arch_ops {
 	int (*get_msr)(struct lvmm_vcpu *vcpu, u32 index, u64 *data);
 	int (*set_msr)(struct lvmm_vcpu *vcpu, u32 index, u64 data);
 	u64 (*tsc_offset)(struct lvmm_vcpu *vcpu);
+	void (*set_tsc_offset)(struct lvmm_vcpu *vcpu, u64 offset);
 	void (*queue_exception)(struct lvmm_vcpu *vcpu, u8 vector,
 				bool has_error, u32 error);
 	bool (*interrupt_allowed)(struct lvmm_vcpu *vcpu);

@@ -16,6 +16,7 @@
 #include "msr.h"
 #include "pvclock.h"
 #include "vcpu.h"
+#include "vm.h"
 
 #define MTRR_CAP_VCNT		8
 #define MTRR_CAP_FIX		BIT_ULL(8)
@@ -189,7 +190,12 @@ int lvmm_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data, bool host)
 			m->ucode_rev = data;
 		return 0;
 	}
-	ret = lvmm_arch->set_msr(vcpu, index, data);
+	if (index == MSR_IA32_TSC && host) {
+		lvmm_tsc_host_write(vcpu, data);
+		ret = 0;
+	} else {
+		ret = lvmm_arch->set_msr(vcpu, index, data);
+	}
 	/* kvmclock's tsc_timestamp is in the guest's TSC. */
 	if (!ret && index == MSR_IA32_TSC)
 		lvmm_pvclock_request(vcpu);

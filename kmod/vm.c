@@ -442,6 +442,7 @@ long lvmm_create_vm(unsigned long type)
 	vm->pid = task_tgid_nr(current);
 	lvmm_clock_init(vm);
 	lvmm_vm_irq_init(vm);
+	lvmm_tsc_sync_init(vm);
 	ret = lvmm_iodev_init(vm);
 	if (ret)
 		goto err_iodev;

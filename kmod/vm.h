@@ -38,6 +38,22 @@ enum lvmm_irqchip {
 	LVMM_IRQCHIP_SPLIT,
 };
 
+/**
+ * struct lvmm_tsc_sync - the VMM's last TSC write (tsc_sync.c)
+ * @lock:       (spinlock) the struct; a leaf
+ * @written:    there was one
+ * @offset:     the TSC offset it gave, which matching writes share
+ * @last_write: the value written
+ * @last_ns:    when, in ktime
+ */
+struct lvmm_tsc_sync {
+	spinlock_t lock;	/* the struct; a leaf */
+	bool written;
+	u64 offset;
+	u64 last_write;
+	u64 last_ns;
+};
+
 struct lvmm_vm {
 	struct kref ref;
 	u32 id;
@@ -69,6 +85,7 @@ struct lvmm_vm {
 	u64 x2apic_api;			/* KVM_X2APIC_API_*; set under @lock */
 	u32 max_vcpu_ids;		/* KVM_CAP_MAX_VCPU_ID, 0: max_vcpus; @lock */
 	struct lvmm_clock clock;	/* kvmclock */
+	struct lvmm_tsc_sync tsc;	/* the VMM's TSC writes */
 	struct lvmm_iodev io;		/* ioeventfds, coalesced zones */
 	struct lvmm_vm_irq irq;		/* GSI routing, irqfds */
 
@@ -92,5 +109,9 @@ void lvmm_vm_put(struct lvmm_vm *vm);
 bool lvmm_vm_owned(struct lvmm_vm *vm);
 int lvmm_check_extension(long ext);
 int lvmm_guest_tsc_khz(void);
+
+/* tsc_sync.c */
+void lvmm_tsc_sync_init(struct lvmm_vm *vm);
+void lvmm_tsc_host_write(struct lvmm_vcpu *vcpu, u64 data);
 
 #endif /* LVMM_VM_H */

@@ -229,6 +229,58 @@ TEST(tsc_khz)
 	guest_destroy(g);
 }
 
+static void set_tsc(struct __test_metadata *_metadata, struct vcpu *v,
+		    uint64_t tsc)
+{
+	struct msrs m = { .hdr.nmsrs = 1, .e[0] = { .index = 0x10, .data = tsc } };
+
+	ASSERT_EQ(1, ioctl(v->fd, KVM_SET_MSRS, &m));
+}
+
+static uint64_t get_tsc(struct __test_metadata *_metadata, struct vcpu *v)
+{
+	struct msrs m = { .hdr.nmsrs = 1, .e[0] = { .index = 0x10 } };
+
+	EXPECT_EQ(1, ioctl(v->fd, KVM_GET_MSRS, &m));
+	return m.e[0].data;
+}
+
+/*
+ * The VMM's TSC writes, one vCPU after the other, synchronize as KVM's
+ * do: 0 (QEMU at every reset), or a value within a second of where the
+ * last one has got to, gives every vCPU the same TSC; read in turn, they
+ * never go backwards. A value far from it starts a TSC of its own.
+ */
+TEST(vmm_tsc_writes_synchronize)
+{
+	struct guest *g = guest_create(vmm_device(), MODE_LONG64,
+				       GUEST_PROG(hypercall64), BACKING_DEFAULT);
+	struct vcpu *v1 = guest_add_vcpu(g, 1), *v2 = guest_add_vcpu(g, 2);
+	uint64_t t0, t1, t2, hz = ioctl(g->vcpu->fd, KVM_GET_TSC_KHZ, 0) * 1000ULL;
+
+	set_tsc(_metadata, g->vcpu, 0);
+	set_tsc(_metadata, v1, 0);
+	t0 = get_tsc(_metadata, g->vcpu);
+	t1 = get_tsc(_metadata, v1);
+	EXPECT_LE(t0, t1) TH_LOG("vCPU 1 behind vCPU 0 by %llu cycles",
+				 (unsigned long long)(t0 - t1));
+	EXPECT_LT(t0, 60 * hz) TH_LOG("a TSC written 0 is not near 0");
+
+	/* Where vCPU 0's TSC is now, give or take: the same TSC. */
+	set_tsc(_metadata, v2, get_tsc(_metadata, g->vcpu) + hz / 4);
+	t0 = get_tsc(_metadata, g->vcpu);
+	t2 = get_tsc(_metadata, v2);
+	t1 = get_tsc(_metadata, v1);
+	EXPECT_LE(t0, t2);
+	EXPECT_LE(t2, t1);
+
+	/* An hour ahead: its own TSC. */
+	set_tsc(_metadata, v2, t1 + 3600 * hz);
+	EXPECT_LE(t1 + 3600 * hz, get_tsc(_metadata, v2));
+	EXPECT_GT(t1 + 3600 * hz, get_tsc(_metadata, v1));
+	guest_destroy(g);
+}
+
 static uint64_t hypercall(struct guest *g, uint64_t nr, uint32_t *exit_reason)
 {
 	struct kvm_regs regs;

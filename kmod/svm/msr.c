@@ -121,8 +121,7 @@ int svm_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data)
 		svm_mark_dirty(sv, BIT(SVM_CLEAN_NPT));
 		break;
 	case MSR_IA32_TSC:
-		sv->vmcb->control.tsc_offset = data - rdtsc();
-		svm_mark_dirty(sv, BIT(SVM_CLEAN_INTERCEPTS));
+		svm_set_tsc_offset(vcpu, data - rdtsc());
 		break;
 	default:
 		return svm_set_spec_msr(vcpu, index, data);
@@ -133,4 +132,12 @@ int svm_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data)
 u64 svm_tsc_offset(struct lvmm_vcpu *vcpu)
 {
 	return to_svm(vcpu)->vmcb->control.tsc_offset;
+}
+
+void svm_set_tsc_offset(struct lvmm_vcpu *vcpu, u64 offset)
+{
+	struct svm_vcpu *sv = to_svm(vcpu);
+
+	sv->vmcb->control.tsc_offset = offset;
+	svm_mark_dirty(sv, BIT(SVM_CLEAN_INTERCEPTS));
 }

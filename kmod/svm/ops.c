@@ -54,6 +54,7 @@ const struct lvmm_arch_ops lvmm_svm_ops = {
 	.get_msr	= svm_get_msr,
 	.set_msr	= svm_set_msr,
 	.tsc_offset	= svm_tsc_offset,
+	.set_tsc_offset	= svm_set_tsc_offset,
 	.queue_exception = svm_queue_exception,
 	.interrupt_allowed = svm_interrupt_allowed,
 	.end_interrupt_shadow = svm_end_interrupt_shadow,

@@ -226,6 +226,7 @@ int svm_set_events(struct lvmm_vcpu *vcpu, const struct kvm_vcpu_events *ev);
 int svm_get_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data);
 int svm_set_msr(struct lvmm_vcpu *vcpu, u32 index, u64 data);
 u64 svm_tsc_offset(struct lvmm_vcpu *vcpu);
+void svm_set_tsc_offset(struct lvmm_vcpu *vcpu, u64 offset);
 
 /* spec_ctrl.c */
 int svm_get_spec_msr(struct lvmm_vcpu *vcpu, u32 index, u64 *data);
