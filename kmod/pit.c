@@ -487,7 +487,7 @@ int lvmm_create_pit(struct lvmm_vm *vm, u32 flags)
 	}
 	set_reinject(pit, true);
 	mutex_unlock(&pit->lock);
-	smp_store_release(&vm->pit, pit);
+	smp_store_release(&vm->pit, pit);	/* set up before it is seen */
 out:
 	mutex_unlock(&vm->lock);
 	return ret;
@@ -550,6 +550,7 @@ static void set_state(struct lvmm_pit *pit, const struct kvm_pit_state2 *s)
  */
 int lvmm_pit_ioctl(struct lvmm_vm *vm, unsigned int cmd, void __user *u)
 {
+	/* Pairs with the release in lvmm_create_pit(). */
 	struct lvmm_pit *pit = smp_load_acquire(&vm->pit);
 	struct kvm_reinject_control rc;
 	struct kvm_pit_state2 s;
