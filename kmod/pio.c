@@ -2,14 +2,14 @@
 /*
  * Port I/O exits: IN, OUT and their string forms INS and OUTS, with or
  * without REP. An IN or OUT of a port an in-kernel device answers (the
- * 8259 pair of KVM_CREATE_IRQCHIP, the 8254 of KVM_CREATE_PIT2), and an OUT an ioeventfd or a coalesced
- * zone takes (iodev.h), is done in the kernel; every other access goes to
- * the VMM as KVM_EXIT_IO,
- * the data in the page after struct kvm_run. String OUTs always go to the
- * VMM: no VMM puts an ioeventfd or a coalesced zone on a port it streams
- * to. The next KVM_RUN finishes the
- * instruction (lvmm_complete_pio()): loads the value of an IN, copies
- * an INS's elements into guest memory, moves RSI/RDI/RCX and RIP.
+ * 8259 pair of KVM_CREATE_IRQCHIP, the 8254 of KVM_CREATE_PIT2), and an
+ * OUT an ioeventfd or a coalesced zone takes (iodev.h), is done in the
+ * kernel; every other access goes to the VMM as KVM_EXIT_IO, the data in
+ * the page after struct kvm_run. String accesses always go to the VMM: no
+ * VMM puts an in-kernel device, an ioeventfd or a coalesced zone on a
+ * port it streams to. The next KVM_RUN finishes the instruction
+ * (lvmm_complete_pio()): loads the value of an IN, copies an INS's
+ * elements into guest memory, moves RSI/RDI/RCX and RIP.
  *
  * A REP string instruction moves at most a page of data per exit; RIP stays
  * on it while RCX has more, so the guest runs it again for the rest.
