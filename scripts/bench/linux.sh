@@ -12,6 +12,9 @@
 # - linux.share.saved: N guests booted with --share and left idle; the
 #   fraction of their RAM saved after a fixed time, by lvmm's scanner on
 #   /dev/lvmm and by KSM (defaults) on /dev/kvm.
+# - qemu.boot1, qemu.boot4: the same guest and measure with Debian's own QEMU
+#   as the VMM (scripts/qemu-bundle, -machine q35,kernel_irqchip=on, the
+#   8259, IOAPIC and 8254 in the kernel), on lvmm and on KVM.
 # One "bench: {json}" line per figure, for scripts/bench/report.
 set -u
 REPS=5
@@ -45,17 +48,44 @@ boot_time() {
 	done | awk '{ printf "%.2f", $2 - $1 }'
 }
 
-for cpus in 1 4; do
-	lv= kv=
-	for r in $(seq $REPS); do
-		a=$(boot_time /dev/lvmm $cpus)
-		b=$(boot_time /dev/kvm $cpus)
-		[ -n "$a" ] && lv="${lv:+$lv, }$a"
-		[ -n "$b" ] && kv="${kv:+$kv, }$b"
+# qemu_boot_time DEVICE CPUS: the same with QEMU, which is stopped at the
+# banner (its guest would wait for a console line).
+QB=${LVMM_QEMU_BUNDLE:-/extra/qemu-bundle.tar}
+Q=$(mktemp -d)
+[ -r "$QB" ] && tar -C "$Q" -xf "$QB"
+qemu_boot_time() {
+	[ -x "$Q/qemu/run" ] || return 0
+	t0=$(now)
+	{ timeout -s KILL 180 "$Q/qemu/run" -accel "kvm,device=$1" \
+		-machine q35,kernel_irqchip=on -cpu host -smp "$2" -m ${MIB}M \
+		-nographic -nodefaults -serial stdio -no-reboot \
+		-kernel "$G/vmlinuz" -initrd "$G/initramfs.cpio.gz" \
+		-append "console=ttyS0 quiet" < /dev/null 2>/dev/null &
+	  echo "pid $!"; wait; } |
+	while IFS= read -r l; do
+		case $l in
+		"pid "*) pid=${l#pid } ;;
+		*"lvmm-guest: banner:"*) echo "$t0 $(now)"; kill "$pid" ;;
+		esac
+	done | awk '{ printf "%.2f", $2 - $1 }'
+}
+
+for f in boot_time qemu_boot_time; do
+	for cpus in 1 4; do
+		lv= kv=
+		for r in $(seq $REPS); do
+			a=$($f /dev/lvmm $cpus)
+			b=$($f /dev/kvm $cpus)
+			[ -n "$a" ] && lv="${lv:+$lv, }$a"
+			[ -n "$b" ] && kv="${kv:+$kv, }$b"
+		done
+		name=linux.boot$cpus
+		[ $f = qemu_boot_time ] && name=qemu.boot$cpus
+		emit $name lvmm s lower "$lv"
+		emit $name kvm s lower "$kv"
 	done
-	emit linux.boot$cpus lvmm s lower "$lv"
-	emit linux.boot$cpus kvm s lower "$kv"
 done
+rm -rf "$Q"
 
 # share DEVICE COUNTERS_DIR: N idle guests, then the fraction saved.
 share() {
