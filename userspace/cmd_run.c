@@ -15,6 +15,7 @@
 #include <linux/lvmm.h>
 
 #include "cli.h"
+#include "gdbstub.h"
 #include "run_vm.h"
 
 static int parse_size(const char *s, uint64_t *out)
@@ -63,6 +64,8 @@ static void run_usage(FILE *f)
 "      --load ADDR      flat binary: load and entry address (default 0x1000)\n"
 "      --mode MODE      flat binary: real, protected or long (default real)\n"
 "      --stats          print the exit counters when the guest ends\n"
+"      --gdb PORT       wait for gdb on 127.0.0.1:PORT before the guest's\n"
+"                       first instruction (target remote :PORT)\n"
 "  -q, --quiet          no messages from lvmm itself\n"
 "  -h, --help           this text\n"
 "\n"
@@ -117,6 +120,7 @@ static bool parse_options(int argc, char **argv, struct run_config *cfg,
 		{ "mode", required_argument, NULL, 'M' },
 		{ "share", optional_argument, NULL, 'G' },
 		{ "stats", no_argument, NULL, 'S' },
+		{ "gdb", required_argument, NULL, 'g' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -201,6 +205,14 @@ static bool parse_options(int argc, char **argv, struct run_config *cfg,
 		case 'S':
 			cfg->stats = true;
 			break;
+		case 'g':
+			cfg->gdb_port = strtol(optarg, &end, 10);
+			if (*end || cfg->gdb_port < 1 || cfg->gdb_port > 65535) {
+				fprintf(stderr, "lvmm run: --gdb '%s': give a TCP port, 1 to 65535\n",
+					optarg);
+				return false;
+			}
+			break;
 		case 'q':
 			cfg->quiet = true;
 			break;
@@ -274,6 +286,11 @@ int cmd_run(int argc, char **argv)
 	status = vm_setup(vm, &cfg);
 	if (status)
 		return status;
+	if (cfg.gdb_port) {
+		vm->gdb = gdb_listen(vm, cfg.gdb_port);
+		if (!vm->gdb)
+			return CLI_OSERR;
+	}
 	status = vm_run(vm);
 	if (cfg.stats)
 		print_stats(vm);

@@ -31,6 +31,7 @@ struct run_config {
 	bool share_group_given;		/* --share=GROUP, not --share alone */
 	bool stats;
 	bool quiet;
+	int gdb_port;			/* --gdb PORT, or 0 */
 };
 
 struct vcpu {
@@ -60,6 +61,7 @@ struct vm {
 	int status;
 	const char *why;		/* how the guest ended, for people */
 	bool quiet;
+	struct gdb *gdb;		/* --gdb's stub, or NULL */
 };
 
 /* Make @vm as @cfg asks, up to runnable vCPUs; 0 or an exit status. */

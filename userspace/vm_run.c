@@ -16,6 +16,7 @@
 #include <linux/lvmm.h>
 
 #include "cli.h"
+#include "gdbstub.h"
 #include "run_vm.h"
 
 #define CTRL_A		0x01
@@ -148,7 +149,14 @@ static void *vcpu_thread(void *arg)
 	pthread_mutex_unlock(&vm->lock);
 
 	while (!vm->done) {
-		if (ioctl(c->fd, KVM_RUN, 0) < 0) {
+		int r;
+
+		if (vm->gdb)
+			gdb_vcpu_enter(vm->gdb, c);
+		r = ioctl(c->fd, KVM_RUN, 0);
+		if (vm->gdb)
+			gdb_vcpu_leave(vm->gdb, c);
+		if (r < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			if (errno == EBUSY)
@@ -184,6 +192,14 @@ static void *vcpu_thread(void *arg)
 			} else {
 				return NULL;	/* an AP is done */
 			}
+			break;
+		case KVM_EXIT_DEBUG:
+			if (!vm->gdb) {
+				report(c, "unexpected debug exit");
+				vm_finish(vm, CLI_INTERNAL);
+				break;
+			}
+			gdb_vcpu_stopped(vm->gdb, c);
 			break;
 		case KVM_EXIT_SHUTDOWN:
 			report(c, "triple fault");
@@ -254,6 +270,10 @@ int vm_run(struct vm *vm)
 	sa.sa_handler = on_kick;
 	sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART: KVM_RUN returns */
 
+	if (vm->gdb && gdb_start(vm->gdb)) {
+		fprintf(stderr, "lvmm: cannot start the gdb stub\n");
+		return CLI_OSERR;
+	}
 	console_raw();
 	/* A Linux guest's APs wait in the kernel for INIT and SIPI. */
 	for (i = 0; i < (vm->img.mode == MODE_LINUX ? vm->nr_cpus : 1); i++)
@@ -291,6 +311,8 @@ int vm_run(struct vm *vm)
 		if (!vm->cpus[i].running)
 			continue;
 		while (pthread_tryjoin_np(vm->cpus[i].thread, NULL) == EBUSY) {
+			if (vm->gdb)
+				gdb_wake_all(vm->gdb);
 			pthread_kill(vm->cpus[i].thread, SIGUSR1);
 			usleep(1000);
 		}
