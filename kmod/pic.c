@@ -177,6 +177,7 @@ static void end_of_interrupt(struct lvmm_pic *pic, struct lvmm_pic_chip *c,
  * notifiers of the pins ended, and kick a vCPU if the output rose.
  */
 static void unlock_and_update(struct lvmm_vm *vm, struct lvmm_pic *pic)
+	__releases(&pic->lock)
 {
 	unsigned long acked, unmasked;
 	unsigned int i, pin;

@@ -13,6 +13,7 @@
 #include <linux/spinlock.h>
 #include <linux/timekeeping.h>
 #include <asm/msr.h>
+#include <asm/tsc.h>
 
 #include "arch.h"
 #include "core.h"
@@ -27,7 +28,8 @@ void lvmm_tsc_sync_init(struct lvmm_vm *vm)
 void lvmm_tsc_host_write(struct lvmm_vcpu *vcpu, u64 data)
 {
 	struct lvmm_tsc_sync *s = &vcpu->vm->tsc;
-	u64 hz = (u64)lvmm_guest_tsc_khz() * 1000, now, expected, offset;
+	/* The guest's TSC runs at the host's rate (KVM_GET_TSC_KHZ). */
+	u64 hz = (u64)tsc_khz * 1000, now, expected, offset;
 
 	spin_lock(&s->lock);
 	now = ktime_get_ns();

@@ -100,6 +100,7 @@ check() {
 	ktap_result $ok "$name"
 }
 
+kvm_hung=
 for b in $BOOTS; do
 	chip=${b%:*} cpus=${b#*:}
 	name=qemu_${chip}_${cpus}_vcpus tag=$chip$cpus
@@ -107,6 +108,10 @@ for b in $BOOTS; do
 		LIMIT=300
 		boot "$tag" "$chip" "$cpus"
 		check "$name" "$tag" $? "$cpus"
+		continue
+	fi
+	if [ -n "$kvm_hung" ]; then
+		ktap_result skip "$name" "KVM hung before ($kvm_hung)"
 		continue
 	fi
 	LIMIT=150
@@ -118,6 +123,10 @@ for b in $BOOTS; do
 		echo "# KVM's $cpus-vCPU boot with kernel_irqchip=$chip did not finish (exit $st); last lines:"
 		tail -n 5 "$T/$tag.out" | sed 's/^/#   /'
 		ktap_result skip "$name" "KVM's guest hung under TCG"
+		# A KVM guest hung under TCG can leave KVM unable to start the
+		# next (seen in CI: no output at all after one); do not spend
+		# the time limit on each.
+		kvm_hung=$name
 	fi
 done
 
