@@ -40,22 +40,30 @@ else
 		-ex "target remote 127.0.0.1:$PORT" -ex 'info threads' \
 		-ex "hbreak *$addr" -ex continue -ex 'p/x $pc' -ex stepi \
 		-ex 'p/x $pc' -ex 'p/x $rsp' -ex "x/4xb $addr" -ex kill \
-		> "$T/gdb" 2>&1
+		> "$T/gdb.out" 2>&1
+	# gdb's kill ends lvmm run; if gdb never got that far, this does.
+	i=0
+	while kill -0 $lvmm 2> /dev/null && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -9 $lvmm 2> /dev/null
 	wait $lvmm
 	st=$?
 	ok=0
 	fail() { echo "# $*"; ok=1; }
-	grep -q "^\\\$1 = $addr\$" "$T/gdb" || fail "no stop at start_kernel ($addr)"
-	pc2=$(sed -n 's/^\$2 = \(0x[0-9a-f]*\)$/\1/p' "$T/gdb")
+	grep -q "^\\\$1 = $addr\$" "$T/gdb.out" || fail "no stop at start_kernel ($addr)"
+	pc2=$(sed -n 's/^\$2 = \(0x[0-9a-f]*\)$/\1/p' "$T/gdb.out")
 	[ -n "$pc2" ] && [ $((pc2 - addr)) -gt 0 ] && [ $((pc2 - addr)) -lt 16 ] ||
 		fail "stepi went from $addr to '$pc2', not to the next instruction"
-	grep -q '^\$3 = 0xffff' "$T/gdb" || fail "RSP is not a kernel address"
-	grep -Eq '0xf3[[:space:]]+0x0f[[:space:]]+0x1e[[:space:]]+0xfa' "$T/gdb" ||
+	grep -q '^\$3 = 0xffff' "$T/gdb.out" || fail "RSP is not a kernel address"
+	grep -Eq '0xf3[[:space:]]+0x0f[[:space:]]+0x1e[[:space:]]+0xfa' "$T/gdb.out" ||
 		fail "the bytes at $addr are not ENDBR64"
-	[ "$(grep -c 'Thread [12] ' "$T/gdb")" = 2 ] || fail "not two vCPUs as threads"
+	[ "$(grep -cE '^[* ]+[12][[:space:]]+Thread [12][[:space:]]' "$T/gdb.out")" = 2 ] ||
+		fail "info threads does not list the two vCPUs"
 	[ "$st" = 0 ] || fail "lvmm run exited $st, want 0"
 	if [ $ok != 0 ]; then
-		sed 's/^/#   gdb: /' "$T/gdb" | tail -n 25
+		sed 's/^/#   gdb: /' "$T/gdb.out" | tail -n 25
 		sed 's/^/#   stderr: /' "$T/err" | tail -n 5
 	fi
 	ktap_result $ok gdb_breaks_steps_and_reads
