@@ -28,19 +28,16 @@
 
 int lvmm_apic_bus_deliver(struct lvmm_vm *vm, const struct lvmm_apic_irq *irq)
 {
+	struct lvmm_vcpu *t;
 	int taken = -1;
-	unsigned int i;
 
 	if (irq->mode != APIC_DM_FIXED && irq->mode != APIC_DM_LOWEST) {
 		pr_info_ratelimited("vm %u: interrupt delivery mode %u not supported; dropped\n",
 				    vm->id, irq->mode >> 8);
 		return -1;
 	}
-	for (i = 0; i < lvmm_max_vcpus; i++) {
-		/* Published with smp_store_release() in lvmm_create_vcpu(). */
-		struct lvmm_vcpu *t = smp_load_acquire(&vm->vcpus[i]);
-
-		if (!t || !lvmm_lapic_match(t, irq->dest, irq->logical))
+	lvmm_for_each_vcpu(t, vm) {
+		if (!lvmm_lapic_match(t, irq->dest, irq->logical))
 			continue;
 		if (taken < 0)
 			taken = 0;

@@ -105,7 +105,7 @@ void lvmm_lapic_send_ipi(struct lvmm_vcpu *src, u32 icr, u32 dest)
 {
 	struct lvmm_vm *vm = src->vm;
 	u32 mode = icr & APIC_MODE_MASK;
-	unsigned int i;
+	struct lvmm_vcpu *t;
 
 	switch (mode) {
 	case APIC_DM_FIXED:
@@ -128,11 +128,8 @@ void lvmm_lapic_send_ipi(struct lvmm_vcpu *src, u32 icr, u32 dest)
 				    vm->id, src->id, mode >> 8);
 		return;
 	}
-	for (i = 0; i < lvmm_max_vcpus; i++) {
-		/* Published with smp_store_release() in lvmm_create_vcpu(). */
-		struct lvmm_vcpu *t = smp_load_acquire(&vm->vcpus[i]);
-
-		if (!t || !ipi_target(src, t, icr, dest))
+	lvmm_for_each_vcpu(t, vm) {
+		if (!ipi_target(src, t, icr, dest))
 			continue;
 		if (mode == APIC_DM_INIT || mode == APIC_DM_STARTUP) {
 			latch_init_sipi(t, mode, icr & APIC_VECTOR_MASK);

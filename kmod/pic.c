@@ -180,7 +180,8 @@ static void unlock_and_update(struct lvmm_vm *vm, struct lvmm_pic *pic)
 	__releases(&pic->lock)
 {
 	unsigned long acked, unmasked;
-	unsigned int i, pin;
+	unsigned int pin;
+	struct lvmm_vcpu *t;
 	bool rose;
 
 	rose = update(pic);
@@ -198,11 +199,8 @@ static void unlock_and_update(struct lvmm_vm *vm, struct lvmm_pic *pic)
 					      KVM_IRQCHIP_PIC_SLAVE, pin & 7);
 	if (!rose)
 		return;
-	for (i = 0; i < lvmm_max_vcpus; i++) {
-		/* Published with smp_store_release() in lvmm_create_vcpu(). */
-		struct lvmm_vcpu *t = smp_load_acquire(&vm->vcpus[i]);
-
-		if (t && t->lapic && lvmm_lapic_accepts_extint(t)) {
+	lvmm_for_each_vcpu(t, vm) {
+		if (t->lapic && lvmm_lapic_accepts_extint(t)) {
 			lvmm_vcpu_request(t, LVMM_REQ_EVENT);
 			return;
 		}

@@ -311,7 +311,7 @@ int lvmm_set_clock(struct lvmm_vm *vm, struct kvm_clock_data __user *u)
 {
 	struct lvmm_clock *c = &vm->clock;
 	struct kvm_clock_data data;
-	int i;
+	struct lvmm_vcpu *vcpu;
 
 	if (copy_from_user(&data, u, sizeof(data)))
 		return -EFAULT;
@@ -328,11 +328,7 @@ int lvmm_set_clock(struct lvmm_vm *vm, struct kvm_clock_data __user *u)
 	c->ref_ns = data.clock;
 	write_sequnlock(&c->lock);
 
-	for (i = 0; i < lvmm_max_vcpus; i++) {
-		struct lvmm_vcpu *vcpu = READ_ONCE(vm->vcpus[i]);
-
-		if (vcpu)
-			lvmm_pvclock_request(vcpu);
-	}
+	lvmm_for_each_vcpu(vcpu, vm)
+		lvmm_pvclock_request(vcpu);
 	return 0;
 }

@@ -52,24 +52,20 @@ static void lvmm_flush_ipi(void *info)
  */
 void lvmm_vm_flush_tlbs(struct lvmm_vm *vm)
 {
+	struct lvmm_vcpu *vcpu;
 	cpumask_var_t cpus;
-	int i, me;
+	int me;
 
 	if (!zalloc_cpumask_var(&cpus, GFP_KERNEL)) {
 		/* No mask: interrupt everybody. */
-		for (i = 0; i < lvmm_max_vcpus; i++)
-			if (vm->vcpus[i])
-				set_bit(LVMM_REQ_TLB_FLUSH, &vm->vcpus[i]->requests);
+		lvmm_for_each_vcpu(vcpu, vm)
+			set_bit(LVMM_REQ_TLB_FLUSH, &vcpu->requests);
 		/* The requests are visible before the IPIs are sent. */
 		smp_mb__after_atomic();
 		on_each_cpu(lvmm_flush_ipi, NULL, 1);
 		return;
 	}
-	for (i = 0; i < lvmm_max_vcpus; i++) {
-		struct lvmm_vcpu *vcpu = READ_ONCE(vm->vcpus[i]);
-
-		if (!vcpu)
-			continue;
+	lvmm_for_each_vcpu(vcpu, vm) {
 		set_bit(LVMM_REQ_TLB_FLUSH, &vcpu->requests);
 		/* Pairs with smp_store_mb() in the run loop's entry. */
 		smp_mb__after_atomic();

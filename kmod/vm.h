@@ -17,6 +17,7 @@
 
 #include <linux/lvmm.h>
 
+#include "core.h"
 #include "iodev.h"
 #include "irq.h"
 #include "pvclock.h"
@@ -103,6 +104,31 @@ static inline enum lvmm_irqchip lvmm_irqchip_mode(struct lvmm_vm *vm)
 	/* Pairs with the release in vm.c: what the mode names is there. */
 	return smp_load_acquire(&vm->irqchip);
 }
+
+/*
+ * The first vCPU of @vm at or after index *@i, or NULL; *@i is left at
+ * its index. Needs no lock: a vCPU is published with smp_store_release()
+ * in lvmm_create_vcpu() and lives as long as its VM, so a walk can miss
+ * only one being created meanwhile.
+ */
+static inline struct lvmm_vcpu *lvmm_vm_next_vcpu(struct lvmm_vm *vm,
+						  unsigned int *i)
+{
+	struct lvmm_vcpu *vcpu;
+
+	for (; *i < lvmm_max_vcpus; (*i)++) {
+		/* Pairs with the release in lvmm_create_vcpu(). */
+		vcpu = smp_load_acquire(&vm->vcpus[*i]);
+		if (vcpu)
+			return vcpu;
+	}
+	return NULL;
+}
+
+/* lvmm_for_each_vcpu - every vCPU of @vm, in index order, without a lock. */
+#define lvmm_for_each_vcpu(vcpu, vm)					\
+	for (unsigned int __vcpu_idx = 0;				\
+	     (vcpu = lvmm_vm_next_vcpu(vm, &__vcpu_idx)); __vcpu_idx++)
 
 long lvmm_create_vm(unsigned long type);
 void lvmm_vm_put(struct lvmm_vm *vm);

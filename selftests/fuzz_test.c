@@ -53,7 +53,10 @@ static const unsigned long cmds[] = {
 	KVM_SET_DEBUGREGS, KVM_X86_SETUP_MCE, KVM_SET_GUEST_DEBUG,
 	KVM_SET_VAPIC_ADDR, KVM_TPR_ACCESS_REPORTING, KVM_GET_IRQCHIP,
 	KVM_SET_IRQCHIP, KVM_CREATE_PIT, KVM_CREATE_PIT2, KVM_GET_PIT, KVM_SET_PIT,
-	KVM_GET_PIT2, KVM_SET_PIT2, KVM_REINJECT_CONTROL,
+	KVM_GET_PIT2, KVM_SET_PIT2, KVM_REINJECT_CONTROL, KVM_ENABLE_CAP,
+	KVM_GET_CLOCK, KVM_SET_CLOCK, KVM_SET_NR_MMU_PAGES, KVM_HAS_DEVICE_ATTR,
+	KVM_GET_DEVICE_ATTR, KVM_GET_MSR_FEATURE_INDEX_LIST,
+	KVM_X86_GET_MCE_CAP_SUPPORTED,
 	/* Not implemented: ENOTTY. */
 	KVM_NMI,
 };
@@ -156,6 +159,17 @@ static void *make_arg(struct fuzz *f, unsigned long cmd, unsigned long *val)
 		} else if (cmd == KVM_SET_CPUID2 || cmd == KVM_GET_CPUID2 ||
 			   cmd == KVM_GET_SUPPORTED_CPUID) {
 			*(uint32_t *)p = rnd(f) % 300;
+		} else if (cmd == KVM_ENABLE_CAP) {
+			static const uint32_t caps[] = {
+				KVM_CAP_SPLIT_IRQCHIP, KVM_CAP_X2APIC_API,
+				KVM_CAP_DISABLE_QUIRKS2, KVM_CAP_MAX_VCPU_ID,
+			};
+			struct kvm_enable_cap *c = (void *)p;
+
+			/* Half-valid: a cap lvmm enables, random args. */
+			c->cap = caps[rnd(f) % 4];
+			c->flags = rnd(f) % 4 ? 0 : rnd(f);
+			c->args[0] = rnd(f) % 4 ? rnd(f) % 64 : c->args[0];
 		}
 		break;
 	}
