@@ -180,8 +180,7 @@ void lvmm_ioapic_eoi(struct lvmm_vm *vm, u8 vector, bool level)
 	 * Resamplers lower their input before the pin is looked at again,
 	 * with the IOAPIC's lock dropped: they set pins through it.
 	 */
-	for_each_set_bit(pin, &acked, IOAPIC_PINS)
-		lvmm_irq_notify_acked(vm, KVM_IRQCHIP_IOAPIC, pin);
+	lvmm_irq_notify_acked(vm, KVM_IRQCHIP_IOAPIC, acked);
 	if (!level)
 		return;
 
@@ -267,7 +266,7 @@ bool lvmm_ioapic_mmio(struct lvmm_vm *vm, u64 gpa, unsigned int size,
 	spin_unlock(&io->lock);
 	/* Listeners (the 8254's reinjection) hear of it without the lock. */
 	if (unmasked)
-		lvmm_irq_notify_unmasked(vm, KVM_IRQCHIP_IOAPIC, pin);
+		lvmm_irq_notify_unmasked(vm, KVM_IRQCHIP_IOAPIC, BIT(pin));
 	return true;
 }
 

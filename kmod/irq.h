@@ -118,8 +118,9 @@ void lvmm_irq_add_ack_notifier(struct lvmm_vm *vm,
 			       struct lvmm_irq_ack_notifier *n);
 void lvmm_irq_del_ack_notifier(struct lvmm_vm *vm,
 			       struct lvmm_irq_ack_notifier *n);
-void lvmm_irq_notify_acked(struct lvmm_vm *vm, u32 irqchip, u32 pin);
-void lvmm_irq_notify_unmasked(struct lvmm_vm *vm, u32 irqchip, u32 pin);
+void lvmm_irq_notify_acked(struct lvmm_vm *vm, u32 irqchip, unsigned long pins);
+void lvmm_irq_notify_unmasked(struct lvmm_vm *vm, u32 irqchip,
+			      unsigned long pins);
 
 /* irqfd.c */
 int lvmm_irqfd(struct lvmm_vm *vm, const struct kvm_irqfd *args);

@@ -3,9 +3,9 @@
  * IRQ ack notifiers: who wants to hear that the guest ended an interrupt
  * of an in-kernel interrupt controller's pin, the way KVM's
  * kvm_notify_acked_irq() works. The IOAPIC calls lvmm_irq_notify_acked()
- * at the EOI of a level-triggered pin, before it looks at the pin again,
- * and the 8259 at every EOI, after its own state has moved on (as KVM's);
- * resampling irqfds listen (irqfd.c), and so will the 8254's reinjection.
+ * at the EOI of a pin's vector, before it looks at a level pin again, and
+ * the 8259 at every EOI, after its own state has moved on (as KVM's);
+ * resampling irqfds (irqfd.c) and the 8254's reinjection (pit.c) listen.
  * The controllers do not know their listeners, which is why this is a list
  * of callbacks and not calls: the notification runs against the flow of
  * GSI routing (listener -> routing -> controller).
@@ -35,27 +35,38 @@ void lvmm_irq_del_ack_notifier(struct lvmm_vm *vm,
 }
 
 /*
- * Pin @pin of @irqchip (KVM_IRQCHIP_*) was ended; called with no interrupt
- * controller lock held.
+ * The pins set in @pins of @irqchip (KVM_IRQCHIP_*) were ended; called
+ * with no interrupt controller lock held. Controllers collect the pins
+ * under their lock and report them here after dropping it: listeners set
+ * pins through the same controller.
  */
-void lvmm_irq_notify_acked(struct lvmm_vm *vm, u32 irqchip, u32 pin)
+void lvmm_irq_notify_acked(struct lvmm_vm *vm, u32 irqchip, unsigned long pins)
 {
 	struct lvmm_irq_ack_notifier *n;
+	unsigned int pin;
 
+	if (!pins)
+		return;
 	rcu_read_lock();
-	hlist_for_each_entry_rcu(n, &vm->irq.ack_notifiers, link)
-		n->acked(n, irqchip, pin);
+	for_each_set_bit(pin, &pins, BITS_PER_LONG)
+		hlist_for_each_entry_rcu(n, &vm->irq.ack_notifiers, link)
+			n->acked(n, irqchip, pin);
 	rcu_read_unlock();
 }
 
-/* Pin @pin of @irqchip was unmasked; the same context as above. */
-void lvmm_irq_notify_unmasked(struct lvmm_vm *vm, u32 irqchip, u32 pin)
+/* The pins set in @pins of @irqchip were unmasked; as above. */
+void lvmm_irq_notify_unmasked(struct lvmm_vm *vm, u32 irqchip,
+			      unsigned long pins)
 {
 	struct lvmm_irq_ack_notifier *n;
+	unsigned int pin;
 
+	if (!pins)
+		return;
 	rcu_read_lock();
-	hlist_for_each_entry_rcu(n, &vm->irq.ack_notifiers, link)
-		if (n->unmasked)
-			n->unmasked(n, irqchip, pin);
+	for_each_set_bit(pin, &pins, BITS_PER_LONG)
+		hlist_for_each_entry_rcu(n, &vm->irq.ack_notifiers, link)
+			if (n->unmasked)
+				n->unmasked(n, irqchip, pin);
 	rcu_read_unlock();
 }

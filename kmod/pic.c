@@ -180,7 +180,6 @@ static void unlock_and_update(struct lvmm_vm *vm, struct lvmm_pic *pic)
 	__releases(&pic->lock)
 {
 	unsigned long acked, unmasked;
-	unsigned int pin;
 	struct lvmm_vcpu *t;
 	bool rose;
 
@@ -191,12 +190,10 @@ static void unlock_and_update(struct lvmm_vm *vm, struct lvmm_pic *pic)
 	pic->unmasked = 0;
 	spin_unlock(&pic->lock);
 
-	for_each_set_bit(pin, &acked, LVMM_PIC_PINS)
-		lvmm_irq_notify_acked(vm, pin < 8 ? KVM_IRQCHIP_PIC_MASTER :
-					   KVM_IRQCHIP_PIC_SLAVE, pin & 7);
-	for_each_set_bit(pin, &unmasked, LVMM_PIC_PINS)
-		lvmm_irq_notify_unmasked(vm, pin < 8 ? KVM_IRQCHIP_PIC_MASTER :
-					      KVM_IRQCHIP_PIC_SLAVE, pin & 7);
+	lvmm_irq_notify_acked(vm, KVM_IRQCHIP_PIC_MASTER, acked & 0xff);
+	lvmm_irq_notify_acked(vm, KVM_IRQCHIP_PIC_SLAVE, acked >> 8);
+	lvmm_irq_notify_unmasked(vm, KVM_IRQCHIP_PIC_MASTER, unmasked & 0xff);
+	lvmm_irq_notify_unmasked(vm, KVM_IRQCHIP_PIC_SLAVE, unmasked >> 8);
 	if (!rose)
 		return;
 	lvmm_for_each_vcpu(t, vm) {
