@@ -113,7 +113,7 @@ $(BUILD)/guests/%.bin: $(GUEST_DIR)/%.S
 
 $(BUILD)/bin/lvmm: $(CLI_SRCS) $(wildcard userspace/*.h) uapi/linux/lvmm.h $(UAPI_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -o $@ $(CLI_SRCS) $(USER_LDFLAGS)
+	$(CC) $(USER_CFLAGS) -o $@ $(CLI_SRCS) $(USER_LDFLAGS) -ljson-c
 
 $(BUILD)/bin/testvm-exit: scripts/testvm-exit.c
 	@mkdir -p $(@D)

@@ -18,7 +18,7 @@
 enum cli_status {
 	CLI_OK			= 0,
 	CLI_USAGE		= 64,	/* bad option (EX_USAGE) */
-	CLI_BADIMAGE		= 65,	/* image malformed (EX_DATAERR) */
+	CLI_BADIMAGE		= 65,	/* image malformed, request refused (EX_DATAERR) */
 	CLI_NOINPUT		= 66,	/* image unreadable (EX_NOINPUT) */
 	CLI_NODEV		= 69,	/* no /dev/lvmm: module not loaded */
 	CLI_OSERR		= 71,	/* a system call failed */
@@ -32,6 +32,13 @@ int cmd_info(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
 int cmd_stat(int argc, char **argv);
+
+/* api_client.c: requests to lvmm run's control socket */
+int cmd_pause(int argc, char **argv);
+int cmd_resume(int argc, char **argv);
+int cmd_api(int argc, char **argv);
+int cmd_vm_info(const char *vm);
+void api_vm_state(const char *vm, char *state, size_t len);
 
 /* Open a VMM device node, reporting a failure in words; -1 on error. */
 int open_device(const char *path, int *exit_code);

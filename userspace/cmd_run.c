@@ -15,6 +15,7 @@
 #include <linux/lvmm.h>
 
 #include "cli.h"
+#include "api.h"
 #include "gdbstub.h"
 #include "run_vm.h"
 
@@ -66,6 +67,8 @@ static void run_usage(FILE *f)
 "      --stats          print the exit counters when the guest ends\n"
 "      --gdb PORT       wait for gdb on 127.0.0.1:PORT before the guest's\n"
 "                       first instruction (target remote :PORT)\n"
+"      --api PATH       control socket for lvmm pause, resume and info\n"
+"                       (default with --name: " API_DIR "/NAME" API_SUFFIX ")\n"
 "  -q, --quiet          no messages from lvmm itself\n"
 "  -h, --help           this text\n"
 "\n"
@@ -121,6 +124,7 @@ static bool parse_options(int argc, char **argv, struct run_config *cfg,
 		{ "share", optional_argument, NULL, 'G' },
 		{ "stats", no_argument, NULL, 'S' },
 		{ "gdb", required_argument, NULL, 'g' },
+		{ "api", required_argument, NULL, 'A' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -213,6 +217,9 @@ static bool parse_options(int argc, char **argv, struct run_config *cfg,
 				return false;
 			}
 			break;
+		case 'A':
+			cfg->api_path = optarg;
+			break;
 		case 'q':
 			cfg->quiet = true;
 			break;
@@ -272,6 +279,36 @@ static void print_stats(struct vm *vm)
 	}
 }
 
+/* --api PATH, or the default for a named VM. */
+static int start_api(struct vm *vm, const struct run_config *cfg)
+{
+	char path[128];
+
+	if (!cfg->api_path && !cfg->name)
+		return 0;
+	if (!cfg->api_path && api_default_path(cfg->name, path, sizeof(path))) {
+		fprintf(stderr, "lvmm run: --name '%s': too long for a socket path\n",
+			cfg->name);
+		return CLI_USAGE;
+	}
+	vm->api = api_listen(vm, cfg->api_path ? cfg->api_path : path);
+	if (!vm->api && errno == EADDRINUSE)
+		return CLI_USAGE;
+	/* A user who may not write API_DIR still runs a named VM. */
+	if (!vm->api && !cfg->api_path && (errno == EACCES || errno == EPERM)) {
+		if (!cfg->quiet)
+			fprintf(stderr, "lvmm run: no control socket; give --api PATH\n");
+		return 0;
+	}
+	if (!vm->api)
+		return errno == EACCES || errno == EPERM ? CLI_NOPERM : CLI_OSERR;
+	if (api_start(vm->api)) {
+		fprintf(stderr, "lvmm run: cannot start the control socket's thread\n");
+		return CLI_OSERR;
+	}
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_config cfg;
@@ -291,7 +328,11 @@ int cmd_run(int argc, char **argv)
 		if (!vm->gdb)
 			return CLI_OSERR;
 	}
+	status = start_api(vm, &cfg);
+	if (status)
+		return status;
 	status = vm_run(vm);
+	api_close(vm->api);
 	if (cfg.stats)
 		print_stats(vm);
 	if (!vm->quiet && status >= 128)

@@ -68,9 +68,12 @@ static void print_features(void)
 
 static void info_usage(FILE *f)
 {
-	fprintf(f, "usage: lvmm info [--device PATH]\n\n"
+	fprintf(f, "usage: lvmm info [--device PATH]\n"
+		"       lvmm info NAME|SOCKET\n\n"
 		"Show the API version of the device, the module version, the\n"
-		"hardware backend and the CPU features lvmm detected at load.\n\n"
+		"hardware backend and the CPU features lvmm detected at load;\n"
+		"with NAME, what the VM lvmm run --name NAME runs says of itself\n"
+		"over its control socket (state, pid, vCPUs, memory, device).\n\n"
 		"  --device PATH  device node (default " LVMM_DEVICE_PATH ")\n");
 }
 
@@ -98,8 +101,10 @@ int cmd_info(int argc, char **argv)
 			return CLI_USAGE;
 		}
 	}
+	if (optind == argc - 1)
+		return cmd_vm_info(argv[optind]);
 	if (optind != argc) {
-		fprintf(stderr, "lvmm info: unexpected argument '%s'\n", argv[optind]);
+		fprintf(stderr, "lvmm info: unexpected argument '%s'\n", argv[optind + 1]);
 		return CLI_USAGE;
 	}
 

@@ -16,6 +16,9 @@ static const struct command {
 	{ "ps", cmd_ps, "list running VMs" },
 	{ "info", cmd_info, "show the module, its backend and the CPU features it found" },
 	{ "stat", cmd_stat, "show exit and memory counters, module-wide and per VM" },
+	{ "pause", cmd_pause, "stop the vCPUs of a running VM (its control socket)" },
+	{ "resume", cmd_resume, "let a paused VM run again" },
+	{ "api", cmd_api, "send one raw JSON request to a VM's control socket" },
 };
 
 static void usage(FILE *f)

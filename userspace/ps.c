@@ -15,12 +15,14 @@
 int cmd_ps(int argc, char **argv)
 {
 	struct vm_info *a, *b;
+	char state[16];
 	int na, nb, i, j;
 
 	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		printf("usage: lvmm ps\n\nList running VMs: id, name, pid, vCPUs, memory, resident\n"
-		       "memory and exits per second (sampled over 0.2 s). Reads only\n"
-		       "/sys/kernel/lvmm.\n");
+		       "memory, exits per second (sampled over 0.2 s), and running or\n"
+		       "paused as the VM's control socket says (- if it has none, or\n"
+		       "it is not yours). Reads /sys/kernel/lvmm.\n");
 		return 0;
 	}
 	if (argc > 1) {
@@ -40,8 +42,8 @@ int cmd_ps(int argc, char **argv)
 		return CLI_NODEV;
 	}
 
-	printf("%4s %-16s %7s %5s %9s %9s %9s\n", "ID", "NAME", "PID", "VCPUS",
-	       "MEMORY", "RESIDENT", "EXITS/S");
+	printf("%4s %-16s %7s %5s %9s %9s %9s  %s\n", "ID", "NAME", "PID", "VCPUS",
+	       "MEMORY", "RESIDENT", "EXITS/S", "STATE");
 	for (i = 0; i < nb; i++) {
 		uint64_t before = 0, rate;
 
@@ -49,11 +51,14 @@ int cmd_ps(int argc, char **argv)
 			if (a[j].id == b[i].id)
 				before = vm_entries(&a[j]);
 		rate = (vm_entries(&b[i]) - before) * 1000000 / SAMPLE_US;
-		printf("%4d %-16s %7ld %5d %8lluM %8lluK %9llu\n", b[i].id,
+		snprintf(state, sizeof(state), "-");
+		if (b[i].name[0])
+			api_vm_state(b[i].name, state, sizeof(state));
+		printf("%4d %-16s %7ld %5d %8lluM %8lluK %9llu  %s\n", b[i].id,
 		       b[i].name[0] ? b[i].name : "-", b[i].pid, b[i].nr_vcpus,
 		       (unsigned long long)(b[i].memory >> 20),
 		       (unsigned long long)(b[i].pages * 4),
-		       (unsigned long long)rate);
+		       (unsigned long long)rate, state);
 	}
 	vm_list_free(a, na);
 	vm_list_free(b, nb);

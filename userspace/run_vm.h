@@ -32,6 +32,7 @@ struct run_config {
 	bool stats;
 	bool quiet;
 	int gdb_port;			/* --gdb PORT, or 0 */
+	const char *api_path;		/* --api PATH, or NULL */
 };
 
 struct vcpu {
@@ -42,6 +43,7 @@ struct vcpu {
 	pthread_t thread;
 	bool started;
 	bool running;
+	bool in_run;			/* between the pause check and the exit */
 	uint64_t exits[KVM_EXIT_MEMORY_FAULT + 1];
 };
 
@@ -55,18 +57,32 @@ struct vm {
 	struct image img;
 	struct uart uart;
 	struct vcpu cpus[MAX_CPUS];
-	pthread_mutex_t lock;		/* @done, @status, vCPU start */
+	const char *name;		/* --name, or NULL */
+	pthread_mutex_t lock;		/* @done, @status, @paused, vCPU start, in_run */
 	pthread_cond_t cond;
 	bool done;
+	bool paused;
 	int status;
+	struct kvm_clock_data clock;	/* the guest's clock when paused */
+	bool clock_saved;
 	const char *why;		/* how the guest ended, for people */
 	bool quiet;
 	struct gdb *gdb;		/* --gdb's stub, or NULL */
+	struct api *api;		/* the control socket, or NULL */
 };
 
 /* Make @vm as @cfg asks, up to runnable vCPUs; 0 or an exit status. */
 int vm_setup(struct vm *vm, const struct run_config *cfg);
 /* Run @vm's vCPUs and console until the guest ends; its exit status. */
 int vm_run(struct vm *vm);
+/*
+ * Stop every vCPU outside KVM_RUN and hold the guest's kvmclock (as QEMU's
+ * stop does), or let them run again with the clock where it stopped. 0, or
+ * -ESRCH once the guest has ended. Either may be repeated.
+ */
+int vm_pause(struct vm *vm);
+int vm_resume(struct vm *vm);
+/* "running", "paused" or "ended". */
+const char *vm_state(struct vm *vm);
 
 #endif /* LVMM_CLI_RUN_VM_H */

@@ -135,6 +135,109 @@ static void prefault_stack(void)
 	memset((char *)pad, 0, sizeof(pad));
 }
 
+/*
+ * Before KVM_RUN: wait while the VM is paused, then count as running, so
+ * that vm_pause() knows whom to pull out. False once the VM is done.
+ */
+static bool vcpu_may_run(struct vcpu *c)
+{
+	struct vm *vm = c->vm;
+	bool go;
+
+	pthread_mutex_lock(&vm->lock);
+	while (vm->paused && !vm->done)
+		pthread_cond_wait(&vm->cond, &vm->lock);
+	c->run->immediate_exit = 0;
+	go = !vm->done;
+	c->in_run = go;
+	pthread_mutex_unlock(&vm->lock);
+	return go;
+}
+
+static void vcpu_left_run(struct vcpu *c)
+{
+	struct vm *vm = c->vm;
+
+	pthread_mutex_lock(&vm->lock);
+	c->in_run = false;
+	if (vm->paused)
+		pthread_cond_broadcast(&vm->cond);
+	pthread_mutex_unlock(&vm->lock);
+}
+
+int vm_pause(struct vm *vm)
+{
+	struct timespec ts;
+	bool busy;
+	int i;
+
+	pthread_mutex_lock(&vm->lock);
+	if (vm->done || vm->paused) {
+		pthread_mutex_unlock(&vm->lock);
+		return vm->done ? -ESRCH : 0;
+	}
+	vm->paused = true;
+	/*
+	 * immediate_exit makes a KVM_RUN that the signal just missed return
+	 * at once; the signal pulls out one already in the guest. Repeat
+	 * until every vCPU is out: a signal may land just before KVM_RUN.
+	 */
+	do {
+		busy = false;
+		for (i = 0; i < vm->nr_cpus; i++) {
+			if (!vm->cpus[i].in_run)
+				continue;
+			busy = true;
+			vm->cpus[i].run->immediate_exit = 1;
+			pthread_kill(vm->cpus[i].thread, SIGUSR1);
+		}
+		if (busy) {
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += 1000 * 1000;
+			if (ts.tv_nsec >= 1000000000) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&vm->cond, &vm->lock, &ts);
+		}
+	} while (busy && !vm->done);
+	/* The guest's clock stands still while it cannot run. */
+	vm->clock_saved = !ioctl(vm->fd, KVM_GET_CLOCK, &vm->clock);
+	pthread_mutex_unlock(&vm->lock);
+	return 0;
+}
+
+int vm_resume(struct vm *vm)
+{
+	struct kvm_clock_data clock = {};
+
+	pthread_mutex_lock(&vm->lock);
+	if (vm->done) {
+		pthread_mutex_unlock(&vm->lock);
+		return -ESRCH;
+	}
+	if (vm->paused && vm->clock_saved) {
+		clock.clock = vm->clock.clock;
+		if (ioctl(vm->fd, KVM_SET_CLOCK, &clock) && !vm->quiet)
+			fprintf(stderr, "\r\nlvmm: KVM_SET_CLOCK: %s; the guest's clock jumps\r\n",
+				strerror(errno));
+	}
+	vm->paused = false;
+	pthread_cond_broadcast(&vm->cond);
+	pthread_mutex_unlock(&vm->lock);
+	return 0;
+}
+
+const char *vm_state(struct vm *vm)
+{
+	const char *state;
+
+	pthread_mutex_lock(&vm->lock);
+	state = vm->done ? "ended" : vm->paused ? "paused" : "running";
+	pthread_mutex_unlock(&vm->lock);
+	return state;
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *c = arg;
@@ -153,7 +256,10 @@ static void *vcpu_thread(void *arg)
 
 		if (vm->gdb)
 			gdb_vcpu_enter(vm->gdb, c);
+		if (!vcpu_may_run(c))
+			break;
 		r = ioctl(c->fd, KVM_RUN, 0);
+		vcpu_left_run(c);
 		if (vm->gdb)
 			gdb_vcpu_leave(vm->gdb, c);
 		if (r < 0) {

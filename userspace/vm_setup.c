@@ -209,6 +209,7 @@ int vm_setup(struct vm *vm, const struct run_config *cfg)
 	vm->mem_size = cfg->mem_size;
 	vm->nr_cpus = cfg->nr_cpus;
 	vm->quiet = cfg->quiet;
+	vm->name = cfg->name;
 	vm->sys_fd = open_device(vm->device, &code);
 	if (vm->sys_fd < 0)
 		return code;
