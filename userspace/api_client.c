@@ -16,20 +16,26 @@
 #include "api.h"
 #include "cli.h"
 
-/* A VM's socket: a path (with a '/'), or a VM name. */
+/*
+ * A VM's socket: a path (with a '/'), or a VM name. An fd, or minus the
+ * exit status; @cmd NULL says nothing of a failure.
+ */
 static int api_connect(const char *cmd, const char *vm)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	int fd;
+	int fd, err;
 
 	if (strchr(vm, '/')) {
 		if (strlen(vm) >= sizeof(addr.sun_path)) {
-			fprintf(stderr, "lvmm %s: %s: too long for a socket path\n", cmd, vm);
+			if (cmd)
+				fprintf(stderr, "lvmm %s: %s: too long for a socket path\n",
+					cmd, vm);
 			return -CLI_USAGE;
 		}
 		strcpy(addr.sun_path, vm);
 	} else if (api_default_path(vm, addr.sun_path, sizeof(addr.sun_path))) {
-		fprintf(stderr, "lvmm %s: '%s': too long for a VM name\n", cmd, vm);
+		if (cmd)
+			fprintf(stderr, "lvmm %s: '%s': too long for a VM name\n", cmd, vm);
 		return -CLI_USAGE;
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -37,27 +43,41 @@ static int api_connect(const char *cmd, const char *vm)
 		return -CLI_OSERR;
 	if (!connect(fd, (struct sockaddr *)&addr, sizeof(addr)))
 		return fd;
-	fprintf(stderr, "lvmm %s: %s: %s%s\n", cmd, addr.sun_path, strerror(errno),
-		errno == ENOENT || errno == ECONNREFUSED ?
-		" (no VM of that name runs with a control socket)" : "");
+	err = errno;
+	if (cmd)
+		fprintf(stderr, "lvmm %s: %s: %s%s\n", cmd, addr.sun_path, strerror(err),
+			err == ENOENT || err == ECONNREFUSED ?
+			" (no VM of that name runs with a control socket)" : "");
 	close(fd);
-	return errno == EACCES || errno == EPERM ? -CLI_NOPERM : -CLI_NODEV;
+	return err == EACCES || err == EPERM ? -CLI_NOPERM : -CLI_NODEV;
 }
 
-/* Send one request line and read one reply line into @reply. */
+/* Send one request line and read one reply line into @reply; as above. */
 static int api_call(const char *cmd, const char *vm, const char *request,
 		    char *reply, size_t len)
 {
-	size_t have = 0, rlen = strlen(request);
-	ssize_t n;
+	size_t have = 0, rlen = strlen(request), off = 0;
+	char *line = malloc(rlen + 1);
+	ssize_t n = 0;
 	int fd;
 
+	if (!line)
+		return CLI_OSERR;
 	fd = api_connect(cmd, vm);
-	if (fd < 0)
+	if (fd < 0) {
+		free(line);
 		return -fd;
-	if (send(fd, request, rlen, MSG_NOSIGNAL) != (ssize_t)rlen ||
-	    send(fd, "\n", 1, MSG_NOSIGNAL) != 1)
-		goto io_error;
+	}
+	memcpy(line, request, rlen);
+	line[rlen++] = '\n';
+	/*
+	 * One send for the line. The VM may refuse a line too long before
+	 * it has all of it, reply, and close: the reply is read all the
+	 * same, whatever became of the rest.
+	 */
+	while (off < rlen && (n = send(fd, line + off, rlen - off, MSG_NOSIGNAL)) > 0)
+		off += n;
+	free(line);
 	while (have < len - 1) {
 		n = recv(fd, reply + have, len - 1 - have, 0);
 		if (n <= 0)
@@ -73,7 +93,8 @@ static int api_call(const char *cmd, const char *vm, const char *request,
 	close(fd);
 	return 0;
 io_error:
-	fprintf(stderr, "lvmm %s: %s: no reply from the VM\n", cmd, vm);
+	if (cmd)
+		fprintf(stderr, "lvmm %s: %s: no reply from the VM\n", cmd, vm);
 	close(fd);
 	return CLI_OSERR;
 }
@@ -165,29 +186,16 @@ int cmd_vm_info(const char *vm)
 /* The state of @vm for lvmm ps: "-" when it cannot be asked. */
 void api_vm_state(const char *vm, char *state, size_t len)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	char reply[512];
 	json_object *r;
-	ssize_t n;
-	int fd;
 
 	snprintf(state, len, "-");
-	if (api_default_path(vm, addr.sun_path, sizeof(addr.sun_path)) ||
-	    access(addr.sun_path, W_OK))
+	if (api_call(NULL, vm, "{\"cmd\": \"info\"}", reply, sizeof(reply)))
 		return;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return;
-	if (!connect(fd, (struct sockaddr *)&addr, sizeof(addr)) &&
-	    send(fd, "{\"cmd\": \"info\"}\n", 16, MSG_NOSIGNAL) == 16 &&
-	    (n = recv(fd, reply, sizeof(reply) - 1, MSG_WAITALL)) > 0) {
-		reply[n] = '\0';
-		r = json_tokener_parse(reply);
-		if (r)
-			snprintf(state, len, "%s", get_str(r, "state"));
-		json_object_put(r);
-	}
-	close(fd);
+	r = json_tokener_parse(reply);
+	if (r)
+		snprintf(state, len, "%s", get_str(r, "state"));
+	json_object_put(r);
 }
 
 /* lvmm api NAME JSON: one raw request, its raw reply. */
