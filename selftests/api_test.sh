@@ -7,12 +7,26 @@
 # end. $LVMM_DEVICE=/dev/kvm runs the guest on KVM (no sysfs there: the
 # guest-time and ps checks are lvmm's).
 . "$(dirname "$0")/ktap.sh"
+# A guest that died must fail its cases, not kill the script at a write.
+trap "" PIPE
 DEV=${LVMM_DEVICE:-/dev/lvmm}
 G=/guests
 T=$(mktemp -d)
 NAME=api-one
 SOCK=/run/lvmm/$NAME.sock
 ktap_header 7
+if [ ! -e /proc/net/unix ]; then
+	# The debug kernel's config leaves AF_UNIX out; lvmm run then runs a
+	# named VM without its socket (cli_test covers that it still runs).
+	for t in info_says_running pause_stops_the_guest bad_requests_are_refused \
+		 client_errors name_in_use_is_refused resume_runs_it_again \
+		 socket_gone_at_the_end; do
+		ktap_result skip $t "a kernel without AF_UNIX sockets"
+	done
+	rm -rf "$T"
+	ktap_finish
+	exit 0
+fi
 
 # wait_for PATTERN FILE: up to 30 s.
 wait_for() {
