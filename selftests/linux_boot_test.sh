@@ -41,8 +41,11 @@ check_boot() {
 	ok=0
 	fail() { echo "# $name: $*"; ok=1; }
 	[ "$st" = 0 ] || fail "lvmm run exited $st, want 0"
+	# 00:00.0: lvmm run's host bridge (userspace/pci.c), found through
+	# the DSDT's PCI0 and configuration mechanism #1.
 	for want in "lvmm-guest: banner: Linux" "lvmm-guest: read: a line for $tag" \
-		    "lvmm-guest: nproc: $cpus" "lvmm-guest: jobs done"; do
+		    "lvmm-guest: nproc: $cpus" "lvmm-guest: jobs done" \
+		    "lvmm-guest: pci: 0000:00:00.0 0x1af4 0x10f0 0x060000"; do
 		grep -q "$want" "$T/$tag.out" || fail "no '$want' on the console"
 	done
 	i=0

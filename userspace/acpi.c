@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The ACPI tables of lvmm's Linux platform (Documentation/platform.rst):
- * an RSDP, an XSDT, a hardware-reduced FADT, a DSDT that only names the
- * S5 sleep state, and a MADT listing one local APIC per vCPU and the
- * IOAPIC.
+ * an RSDP, an XSDT, a hardware-reduced FADT, a DSDT that names the S5
+ * sleep state, COM1 and the PCI host bridge, and a MADT listing one local
+ * APIC per vCPU and the IOAPIC.
  *
  * Hardware-reduced ACPI is what tells a kernel there is no 8259 PIC, no
  * PIT, no CMOS RTC and no PM timer, so it neither probes nor waits for
@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "pci.h"
 
 #define OEM_ID		"LVMM  "
 #define OEM_TABLE_ID	"LVMMPLAT"
@@ -105,7 +106,7 @@ struct madt_ioapic {
 } __attribute__((packed));
 
 /*
- * DSDT body, hand-assembled AML:
+ * The DSDT's body, AML built by the functions below:
  *
  *   Name (_S5, Package (4) { 5, 0, 0, 0 })
  *   Scope (\_SB) {
@@ -117,29 +118,173 @@ struct madt_ioapic {
  *         IRQNoFlags () { 4 }
  *       })
  *     }
+ *     Device (PCI0) {
+ *       Name (_HID, EisaId ("PNP0A03"))
+ *       Name (_UID, 0)
+ *       Name (_CRS, ResourceTemplate () {
+ *         WordBusNumber (ResourceProducer, MinFixed, MaxFixed, PosDecode,
+ *                        0, 0, 0, 0, 1)
+ *         IO (Decode16, 0xcf8, 0xcf8, 1, 8)
+ *         DWordMemory (ResourceProducer, PosDecode, MinFixed, MaxFixed,
+ *                      NonCacheable, ReadWrite, 0, PCI_MMIO_BASE,
+ *                      PCI_MMIO_END, 0, PCI_MMIO_END - PCI_MMIO_BASE + 1)
+ *       })
+ *     }
  *   }
  *
  * The kernel writes SLP_TYP 5 with SLP_EN to the sleep control register to
  * power off. COM1 is described because a hardware-reduced platform has no
  * ISA interrupts: only a device that names GSI 4 gets it mapped, and the
- * 8250 driver then takes the port over from its legacy probe.
+ * 8250 driver then takes the port over from its legacy probe. PCI0 is bus
+ * 0 (pci.c), reached through configuration mechanism #1, with the 32-bit
+ * MMIO hole for its devices' BARs. It has no _PRT: its devices interrupt
+ * by MSI-X, not INTx.
  */
-static const uint8_t dsdt_aml[] = {
-	0x08, '_', 'S', '5', '_',		/* NameOp "_S5_" */
-	0x12, 0x07, 0x04,			/* PackageOp, length 7, 4 elements */
-	0x0a, ACPI_S5_SLEEP_TYPE,		/* BytePrefix 5 */
-	0x00, 0x00, 0x00,			/* Zero, Zero, Zero */
-	0x10, 0x32, '_', 'S', 'B', '_',		/* ScopeOp, length 50, "_SB_" */
-	0x5b, 0x82, 0x2b, 'C', 'O', 'M', '1',	/* DeviceOp, length 43 */
-	0x08, '_', 'H', 'I', 'D',		/* _HID: EisaId ("PNP0501") */
-	0x0c, 0x41, 0xd0, 0x05, 0x01,
-	0x08, '_', 'U', 'I', 'D', 0x01,		/* _UID: One */
-	0x08, '_', 'C', 'R', 'S',		/* _CRS: Buffer (13) */
-	0x11, 0x10, 0x0a, 0x0d,
-	0x47, 0x01, 0xf8, 0x03, 0xf8, 0x03, 0x00, 0x08,	/* IO 0x3f8, 8 */
-	0x22, 1 << UART_GSI, 0x00,		/* IRQ 4 */
-	0x79, 0x00,				/* end tag */
+#define AML_NAME		0x08
+#define AML_BYTE		0x0a
+#define AML_DWORD		0x0c
+#define AML_SCOPE		0x10
+#define AML_BUFFER		0x11
+#define AML_PACKAGE		0x12
+#define AML_EXT			0x5b
+#define AML_DEVICE		0x82
+
+struct aml {
+	uint8_t *p;
+	size_t len, size;
 };
+
+static void aml_bytes(struct aml *a, const void *p, size_t n)
+{
+	if (a->len + n <= a->size)
+		memcpy(a->p + a->len, p, n);
+	a->len += n;
+}
+
+static void aml_byte(struct aml *a, uint8_t b)
+{
+	aml_bytes(a, &b, 1);
+}
+
+/*
+ * Wrap what was emitted since @start in a package: @op (one byte, or
+ * AML_EXT and one) and a PkgLength, which counts itself and what follows
+ * (ACPI 6.x, 20.2.4); one byte up to 63, two up to 4095.
+ */
+static void aml_wrap(struct aml *a, size_t start, uint8_t op_ext, uint8_t op)
+{
+	size_t body = a->len - start, head = (op_ext ? 2 : 1);
+	size_t pkg = body + 1 <= 63 ? 1 : 2, len = body + pkg;
+	uint8_t h[4];
+
+	h[0] = op_ext ? op_ext : op;
+	h[1] = op;
+	if (pkg == 1) {
+		h[head] = len;
+	} else {
+		h[head] = 0x40 | (len & 0xf);
+		h[head + 1] = len >> 4;
+	}
+	if (a->len + head + pkg <= a->size) {
+		memmove(a->p + start + head + pkg, a->p + start, body);
+		memcpy(a->p + start, h, head + pkg);
+	}
+	a->len += head + pkg;
+}
+
+/* Name (SEG, Buffer () { @res }) for a resource template. */
+static void aml_name_resources(struct aml *a, const char *seg,
+			       const uint8_t *res, size_t n)
+{
+	size_t start;
+
+	aml_byte(a, AML_NAME);
+	aml_bytes(a, seg, 4);
+	start = a->len;
+	aml_byte(a, AML_BYTE);
+	aml_byte(a, n);
+	aml_bytes(a, res, n);
+	aml_wrap(a, start, 0, AML_BUFFER);
+}
+
+static void aml_name_eisaid(struct aml *a, const char *seg, const uint8_t id[4])
+{
+	aml_byte(a, AML_NAME);
+	aml_bytes(a, seg, 4);
+	aml_byte(a, AML_DWORD);
+	aml_bytes(a, id, 4);
+}
+
+/* Name (SEG, small integer): Zero, One or a byte. */
+static void aml_name_int(struct aml *a, const char *seg, uint8_t v)
+{
+	aml_byte(a, AML_NAME);
+	aml_bytes(a, seg, 4);
+	if (v > 1)
+		aml_byte(a, AML_BYTE);
+	aml_byte(a, v);
+}
+
+/* Device (SEG) { Name (_HID, @hid) Name (_UID, @uid) Name (_CRS, @crs) } */
+static void aml_device(struct aml *a, const char *seg, const uint8_t hid[4],
+		       uint8_t uid, const uint8_t *crs, size_t n)
+{
+	size_t start = a->len;
+
+	aml_bytes(a, seg, 4);
+	aml_name_eisaid(a, "_HID", hid);
+	aml_name_int(a, "_UID", uid);
+	aml_name_resources(a, "_CRS", crs, n);
+	aml_wrap(a, start, AML_EXT, AML_DEVICE);
+}
+
+static const uint8_t com1_hid[4] = { 0x41, 0xd0, 0x05, 0x01 };	/* PNP0501 */
+static const uint8_t pci0_hid[4] = { 0x41, 0xd0, 0x0a, 0x03 };	/* PNP0A03 */
+
+static const uint8_t com1_crs[] = {
+	0x47, 0x01, 0xf8, 0x03, 0xf8, 0x03, 0x00, 0x08,	/* IO 0x3f8, 8 */
+	0x22, 1 << UART_GSI, 0x00,			/* IRQ 4 */
+	0x79, 0x00,					/* end tag */
+};
+
+#define LE16(v)	((v) & 0xff), (((v) >> 8) & 0xff)
+#define LE32(v)	LE16((v) & 0xffff), LE16((v) >> 16)
+
+static const uint8_t pci0_crs[] = {
+	/* WordBusNumber: producer, min and max fixed, bus 0 only. */
+	0x88, LE16(13), 0x02, 0x0c, 0x00,
+	LE16(0), LE16(0), LE16(0), LE16(0), LE16(1),
+	/* IO: the configuration ports. */
+	0x47, 0x01, LE16(PCI_CONF_ADDR), LE16(PCI_CONF_ADDR), 0x01, 0x08,
+	/* DWordMemory: producer, min and max fixed, read-write. */
+	0x87, LE16(23), 0x00, 0x0c, 0x01,
+	LE32(0), LE32(PCI_MMIO_BASE), LE32(PCI_MMIO_END), LE32(0),
+	LE32(PCI_MMIO_END - PCI_MMIO_BASE + 1),
+	0x79, 0x00,
+};
+
+/* The DSDT body into @buf; its length (more than @size: it did not fit). */
+static size_t build_dsdt_aml(uint8_t *buf, size_t size)
+{
+	struct aml a = { .p = buf, .size = size };
+	size_t scope, s5_start;
+	static const uint8_t s5[] = {
+		0x04, AML_BYTE, ACPI_S5_SLEEP_TYPE, 0x00, 0x00, 0x00,
+	};
+
+	aml_byte(&a, AML_NAME);
+	aml_bytes(&a, "_S5_", 4);
+	s5_start = a.len;
+	aml_bytes(&a, s5, sizeof(s5));
+	aml_wrap(&a, s5_start, 0, AML_PACKAGE);
+
+	scope = a.len;
+	aml_bytes(&a, "_SB_", 4);
+	aml_device(&a, "COM1", com1_hid, 1, com1_crs, sizeof(com1_crs));
+	aml_device(&a, "PCI0", pci0_hid, 0, pci0_crs, sizeof(pci0_crs));
+	aml_wrap(&a, scope, 0, AML_SCOPE);
+	return a.len;
+}
 
 _Static_assert(sizeof(struct acpi_fadt) == 276, "FADT layout");
 _Static_assert(sizeof(struct acpi_rsdp) == 36, "RSDP layout");
@@ -243,8 +388,10 @@ int acpi_setup(uint8_t *mem, int nr_cpus, uint64_t *rsdp_addr)
 	madt_addr = dsdt_addr + 256;
 
 	h = (void *)(mem + dsdt_addr);
-	memcpy(h + 1, dsdt_aml, sizeof(dsdt_aml));
-	header(h, "DSDT", sizeof(*h) + sizeof(dsdt_aml), 2);
+	len = build_dsdt_aml((uint8_t *)(h + 1), madt_addr - dsdt_addr - sizeof(*h));
+	if (len > madt_addr - dsdt_addr - sizeof(*h))
+		return CLI_INTERNAL;	/* the layout above is too tight */
+	header(h, "DSDT", sizeof(*h) + len, 2);
 
 	build_fadt((void *)(mem + fadt_addr), dsdt_addr);
 	len = build_madt(mem + madt_addr, nr_cpus);

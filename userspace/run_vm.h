@@ -13,6 +13,7 @@
 #include <linux/kvm.h>
 
 #include "cli.h"
+#include "pci.h"
 
 #define MAX_CPUS	64
 
@@ -56,6 +57,7 @@ struct vm {
 	int nr_cpus;
 	struct image img;
 	struct uart uart;
+	struct pci_bus pci;		/* --kernel's platform only */
 	struct vcpu cpus[MAX_CPUS];
 	const char *name;		/* --name, or NULL */
 	pthread_mutex_t lock;		/* @done, @status, @paused, vCPU start, in_run */

@@ -90,6 +90,9 @@ static void handle_io(struct vcpu *c)
 	for (i = 0; i < run->io.count; i++, data += run->io.size) {
 		if (port >= UART_BASE && port < UART_BASE + 8 && run->io.size == 1) {
 			uart_io(&c->vm->uart, port, in, data);
+		} else if (c->vm->img.mode == MODE_LINUX &&
+			   pci_io(&c->vm->pci, port, in, run->io.size, data)) {
+			continue;
 		} else if (!in && port == LVMM_PORT_EXIT) {
 			memcpy(&v, data, run->io.size);
 			vm_finish(c->vm, v & 0xff);

@@ -243,6 +243,7 @@ int vm_setup(struct vm *vm, const struct run_config *cfg)
 	pthread_cond_init(&vm->cond, NULL);
 	uart_init(&vm->uart, STDOUT_FILENO);
 	if (vm->img.mode == MODE_LINUX) {
+		pci_init(&vm->pci);
 		uart_set_irq(&vm->uart, uart_irq, vm);
 		uart_pace_input(&vm->uart);
 	}
