@@ -123,10 +123,15 @@ selftests: $(SELFTESTS) $(SELFTEST_TOOLS) $(BUILD)/bin/lvmm-bench $(BUILD)/bin/l
 	$(BUILD)/bin/lvmm-bench-run $(BUILD)/bin/lvmm-bench-profile $(BUILD)/bin/lvmm-soak $(patsubst selftests/%,$(BUILD)/selftests/%,$(SELFTEST_SCRIPTS)) \
 	$(BUILD)/selftests/run_selftests $(BUILD)/selftests/run_kunit $(BUILD)/selftests/run_kvm_selftests
 
+# Unit tests of the CLI's own code link the file they test.
+$(BUILD)/selftests/virtqueue_test: UNIT_SRCS := userspace/virtqueue.c
+$(BUILD)/selftests/virtqueue_test: userspace/virtqueue.c userspace/virtqueue.h
+
 $(SELFTESTS): $(BUILD)/selftests/%: selftests/%.c $(SELFTEST_LIB) $(wildcard selftests/lib/*.h) \
 		$(UAPI_HDRS) $(HARNESS) uapi/linux/lvmm.h
 	@mkdir -p $(@D)
-	$(CC) $(SELFTEST_CFLAGS) -Wno-sign-compare -Wno-clobbered -o $@ $< $(SELFTEST_LIB) $(USER_LDFLAGS)
+	$(CC) $(SELFTEST_CFLAGS) -Wno-sign-compare -Wno-clobbered -o $@ $< $(UNIT_SRCS) \
+		$(SELFTEST_LIB) $(USER_LDFLAGS)
 
 $(SELFTEST_TOOLS): $(BUILD)/selftests/%: selftests/tools/%.c $(SELFTEST_LIB) \
 		$(wildcard selftests/lib/*.h) $(UAPI_HDRS) uapi/linux/lvmm.h
