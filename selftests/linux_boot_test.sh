@@ -77,7 +77,7 @@ kwarns() {
 }
 
 if [ "$DEV" = /dev/lvmm ]; then
-	ktap_header 8
+	ktap_header 9
 else
 	ktap_header 3
 fi
@@ -145,6 +145,31 @@ check_boot boot_4_vcpus_with_the_host_busy loaded $st 4
 
 boot reboot "$DEV" 1 lvmm_guest=reboot
 check_boot reboot_ends_the_run reboot $? 1 rebooted
+
+# lvmm run --rng: virtio-rng on the PCI bus, over MSI-X and an ioeventfd;
+# the guest's hwrng is it, and 4 KiB from it are neither zeros nor ones.
+
+echo "a line for rng" | timeout -s KILL 180 lvmm run --device "$DEV" --rng \
+	--kernel "$G/vmlinuz" --initrd "$G/initramfs-virtio.cpio.gz" -m 256M \
+	--cmdline "console=ttyS0 quiet lvmm_rng" > "$T/rng.out" 2> "$T/rng.err"
+st=$?
+ok=0
+got=$(sed -n 's/.*lvmm-guest: hwrng: //p' "$T/rng.out" | tr -d '\r')
+zeros=$(head -c 4096 /dev/zero | sha256sum | cut -d' ' -f1)
+ones=$(head -c 4096 /dev/zero | tr '\0' '\377' | sha256sum | cut -d' ' -f1)
+case "$got" in
+"virtio_rng.0 "????????????????????????????????????????????????????????????????) ;;
+*) echo "# the guest's hwrng: '$got'"; ok=1 ;;
+esac
+case "$got" in *"$zeros"*|*"$ones"*) echo "# hwrng gave zeros or ones"; ok=1 ;; esac
+# Its interrupts are MSI-X messages (the platform has no INTx for it).
+grep -Eq 'lvmm-guest: hwrng msi-x: [1-9]' "$T/rng.out" || { echo "# no MSI-X vector for virtio"; ok=1; }
+[ $st = 0 ] || { echo "# lvmm run --rng exited $st"; ok=1; }
+if [ $ok != 0 ]; then
+	tail -n 20 "$T/rng.out" | sed 's/^/#   /'
+	sed 's/^/#   stderr: /' "$T/rng.err"
+fi
+ktap_result $ok virtio_rng_is_the_guests_hwrng
 
 # Bad input: a clear message and the documented status, no guest run.
 # errcase NAME WANT_STATUS PATTERN ARGS...

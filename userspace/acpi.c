@@ -26,7 +26,6 @@
 #define FADT_RESET_REG_SUP	(1u << 10)
 #define FADT_HW_REDUCED_ACPI	(1u << 20)
 #define BOOT_ARCH_NO_VGA	(1u << 2)
-#define BOOT_ARCH_NO_MSI	(1u << 3)
 #define BOOT_ARCH_NO_CMOS_RTC	(1u << 5)
 
 #define GAS_SYSTEM_IO		1
@@ -327,8 +326,8 @@ static void build_fadt(struct acpi_fadt *f, uint64_t dsdt)
 	memset(f, 0, sizeof(*f));
 	f->dsdt = dsdt;
 	f->x_dsdt = dsdt;
-	f->iapc_boot_arch = BOOT_ARCH_NO_VGA | BOOT_ARCH_NO_MSI |
-			    BOOT_ARCH_NO_CMOS_RTC;
+	/* MSI is there: the virtio devices on PCI0 interrupt with MSI-X. */
+	f->iapc_boot_arch = BOOT_ARCH_NO_VGA | BOOT_ARCH_NO_CMOS_RTC;
 	f->flags = FADT_WBINVD | FADT_PWR_BUTTON | FADT_SLP_BUTTON |
 		   FADT_RESET_REG_SUP | FADT_HW_REDUCED_ACPI;
 	f->reset_reg = io_reg(PORT_RESET);

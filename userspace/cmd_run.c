@@ -67,6 +67,7 @@ static void run_usage(FILE *f)
 "      --stats          print the exit counters when the guest ends\n"
 "      --gdb PORT       wait for gdb on 127.0.0.1:PORT before the guest's\n"
 "                       first instruction (target remote :PORT)\n"
+"      --rng            a virtio-rng device (with --kernel) fed by getrandom()\n"
 "      --api PATH       control socket for lvmm pause, resume and info\n"
 "                       (default with --name: " API_DIR "/NAME" API_SUFFIX ")\n"
 "  -q, --quiet          no messages from lvmm itself\n"
@@ -125,6 +126,7 @@ static bool parse_options(int argc, char **argv, struct run_config *cfg,
 		{ "stats", no_argument, NULL, 'S' },
 		{ "gdb", required_argument, NULL, 'g' },
 		{ "api", required_argument, NULL, 'A' },
+		{ "rng", no_argument, NULL, 'R' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -220,6 +222,9 @@ static bool parse_options(int argc, char **argv, struct run_config *cfg,
 		case 'A':
 			cfg->api_path = optarg;
 			break;
+		case 'R':
+			cfg->rng = true;
+			break;
 		case 'q':
 			cfg->quiet = true;
 			break;
@@ -244,6 +249,10 @@ static bool parse_options(int argc, char **argv, struct run_config *cfg,
 	}
 	if (cfg->lb.initrd && !cfg->lb.kernel) {
 		fprintf(stderr, "lvmm run: --initrd needs --kernel\n");
+		return false;
+	}
+	if (cfg->rng && !cfg->lb.kernel) {
+		fprintf(stderr, "lvmm run: --rng needs --kernel (virtio devices are on its PCI bus)\n");
 		return false;
 	}
 	if (cfg->lb.kernel) {

@@ -36,29 +36,153 @@
 #define HOST_BRIDGE_DEVICE	0x10f0
 #define CLASS_HOST_BRIDGE	0x060000
 
+#define PCI_STATUS		0x06
+#define PCI_STATUS_CAP_LIST	0x10
+#define PCI_BASE_ADDRESS_0	0x10
+#define PCI_CAPABILITY_LIST	0x34
+#define PCI_COMMAND_MEMORY	0x02
+#define CAP_START		0x40
+
 static void put16(uint8_t *p, uint16_t v)
 {
 	p[0] = v;
 	p[1] = v >> 8;
 }
 
-void pci_init(struct pci_bus *bus)
+static void put32(uint8_t *p, uint32_t v)
 {
-	struct pci_function *f = &bus->host_bridge;
+	put16(p, v);
+	put16(p + 2, v >> 16);
+}
 
-	memset(bus, 0, sizeof(*bus));
-	pthread_mutex_init(&bus->lock, NULL);
-	put16(f->conf + PCI_VENDOR_ID, HOST_BRIDGE_VENDOR);
-	put16(f->conf + PCI_DEVICE_ID, HOST_BRIDGE_DEVICE);
-	put16(f->conf + PCI_SUBSYSTEM_VENDOR_ID, HOST_BRIDGE_VENDOR);
-	put16(f->conf + PCI_SUBSYSTEM_ID, HOST_BRIDGE_DEVICE);
-	/* Revision 1, class code 06 00 00 (host bridge). */
-	f->conf[PCI_CLASS_REVISION] = 1;
-	f->conf[PCI_CLASS_REVISION + 3] = CLASS_HOST_BRIDGE >> 16;
+static uint32_t get32(const uint8_t *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+void pci_function_init(struct pci_function *f, uint16_t vendor,
+		       uint16_t device, uint32_t class_rev,
+		       uint16_t subsys_vendor, uint16_t subsys)
+{
+	memset(f, 0, sizeof(*f));
+	put16(f->conf + PCI_VENDOR_ID, vendor);
+	put16(f->conf + PCI_DEVICE_ID, device);
+	put32(f->conf + PCI_CLASS_REVISION, class_rev);
+	put16(f->conf + PCI_SUBSYSTEM_VENDOR_ID, subsys_vendor);
+	put16(f->conf + PCI_SUBSYSTEM_ID, subsys);
 	f->conf[PCI_HEADER_TYPE] = 0;	/* type 0, single function */
 	/* Memory space and bus master may be set; nothing else sticks. */
 	f->wmask[PCI_COMMAND] = 0x06;
-	bus->slot[0] = f;
+}
+
+void pci_set_bar(struct pci_function *f, int bar, uint32_t size)
+{
+	f->bar_size[bar] = size;
+	/* 32-bit memory, not prefetchable: the low 4 bits read 0. */
+	put32(f->wmask + PCI_BASE_ADDRESS_0 + 4 * bar, ~(size - 1));
+}
+
+uint8_t pci_add_cap(struct pci_function *f, const void *cap, uint8_t len)
+{
+	/* Each dword aligned, after the last. */
+	uint8_t off = f->cap_end ? (f->cap_end + 3) & ~3 : CAP_START;
+
+	memcpy(f->conf + off, cap, len);
+	f->cap_end = off + len;
+	f->conf[off + 1] = 0;
+	if (f->last_cap)
+		f->conf[f->last_cap + 1] = off;
+	else
+		f->conf[PCI_CAPABILITY_LIST] = off;
+	f->conf[PCI_STATUS] |= PCI_STATUS_CAP_LIST;
+	f->last_cap = off;
+	return off;
+}
+
+void pci_init(struct pci_bus *bus)
+{
+	memset(bus, 0, sizeof(*bus));
+	pthread_mutex_init(&bus->lock, NULL);
+	pci_function_init(&bus->host_bridge, HOST_BRIDGE_VENDOR,
+			  HOST_BRIDGE_DEVICE, CLASS_HOST_BRIDGE << 8 | 1,
+			  HOST_BRIDGE_VENDOR, HOST_BRIDGE_DEVICE);
+	bus->slot[0] = &bus->host_bridge;
+	bus->next_mmio = PCI_MMIO_BASE;
+}
+
+int pci_add(struct pci_bus *bus, struct pci_function *f)
+{
+	int slot, bar;
+
+	pthread_mutex_lock(&bus->lock);
+	for (slot = 1; slot < PCI_SLOTS && bus->slot[slot]; slot++)
+		;
+	if (slot == PCI_SLOTS) {
+		pthread_mutex_unlock(&bus->lock);
+		return -1;
+	}
+	for (bar = 0; bar < PCI_BARS; bar++) {
+		uint32_t size = f->bar_size[bar];
+
+		if (!size)
+			continue;
+		bus->next_mmio = (bus->next_mmio + size - 1) & ~(size - 1);
+		put32(f->conf + PCI_BASE_ADDRESS_0 + 4 * bar, bus->next_mmio);
+		bus->next_mmio += size;
+	}
+	bus->slot[slot] = f;
+	pthread_mutex_unlock(&bus->lock);
+	return slot;
+}
+
+/* After a config write: where each BAR decodes now, and who must know. */
+static void update_bars(struct pci_function *f)
+{
+	bool on = f->conf[PCI_COMMAND] & PCI_COMMAND_MEMORY;
+	uint64_t addr;
+	int bar;
+
+	for (bar = 0; bar < PCI_BARS; bar++) {
+		if (!f->bar_size[bar])
+			continue;
+		addr = on ? get32(f->conf + PCI_BASE_ADDRESS_0 + 4 * bar) & ~0xfu : 0;
+		/* A BAR sized or parked outside the window decodes nowhere. */
+		if (addr < PCI_MMIO_BASE || addr + f->bar_size[bar] - 1 > PCI_MMIO_END)
+			addr = 0;
+		if (addr == f->bar_addr[bar])
+			continue;
+		f->bar_addr[bar] = addr;
+		if (f->ops && f->ops->bar_moved)
+			f->ops->bar_moved(f, bar, addr);
+	}
+}
+
+bool pci_mmio(struct pci_bus *bus, uint64_t gpa, bool write, unsigned int len,
+	      uint8_t *data)
+{
+	struct pci_function *f;
+	int slot, bar;
+
+	if (gpa < PCI_MMIO_BASE || gpa > PCI_MMIO_END)
+		return false;
+	pthread_mutex_lock(&bus->lock);
+	for (slot = 1; slot < PCI_SLOTS; slot++) {
+		f = bus->slot[slot];
+		if (!f)
+			continue;
+		for (bar = 0; bar < PCI_BARS; bar++) {
+			uint64_t base = f->bar_addr[bar];
+
+			if (!base || gpa < base || gpa + len > base + f->bar_size[bar])
+				continue;
+			pthread_mutex_unlock(&bus->lock);
+			/* Functions live as long as the bus: no reference. */
+			f->ops->bar_access(f, bar, gpa - base, write, len, data);
+			return true;
+		}
+	}
+	pthread_mutex_unlock(&bus->lock);
+	return false;
 }
 
 /* The function the address in 0xcf8 selects, or NULL. */
@@ -84,6 +208,8 @@ static void conf_data(struct pci_bus *bus, unsigned int off, bool in,
 			f->conf[reg + i] = (f->conf[reg + i] & ~f->wmask[reg + i]) |
 					   (data[i] & f->wmask[reg + i]);
 	}
+	if (!in && f)
+		update_bars(f);
 }
 
 bool pci_io(struct pci_bus *bus, uint16_t port, bool in, unsigned int size,

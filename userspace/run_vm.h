@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "pci.h"
+#include "virtio_pci.h"
 
 #define MAX_CPUS	64
 
@@ -34,6 +35,7 @@ struct run_config {
 	bool quiet;
 	int gdb_port;			/* --gdb PORT, or 0 */
 	const char *api_path;		/* --api PATH, or NULL */
+	bool rng;			/* --rng */
 };
 
 struct vcpu {
@@ -58,6 +60,8 @@ struct vm {
 	struct image img;
 	struct uart uart;
 	struct pci_bus pci;		/* --kernel's platform only */
+	struct virtio_dev rng;		/* --rng */
+	bool has_rng;
 	struct vcpu cpus[MAX_CPUS];
 	const char *name;		/* --name, or NULL */
 	pthread_mutex_t lock;		/* @done, @status, @paused, vCPU start, in_run */

@@ -289,6 +289,10 @@ static void *vcpu_thread(void *arg)
 			handle_io(c);
 			break;
 		case KVM_EXIT_MMIO:
+			if (vm->img.mode == MODE_LINUX &&
+			    pci_mmio(&vm->pci, run->mmio.phys_addr, run->mmio.is_write,
+				     run->mmio.len, run->mmio.data))
+				break;
 			if (!run->mmio.is_write)	/* no device: all ones */
 				memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
 			break;
@@ -383,6 +387,10 @@ int vm_run(struct vm *vm)
 		fprintf(stderr, "lvmm: cannot start the gdb stub\n");
 		return CLI_OSERR;
 	}
+	if (vm->has_rng && virtio_pci_start(&vm->rng)) {
+		fprintf(stderr, "lvmm: cannot start the virtio-rng thread\n");
+		return CLI_OSERR;
+	}
 	console_raw();
 	/* A Linux guest's APs wait in the kernel for INIT and SIPI. */
 	for (i = 0; i < (vm->img.mode == MODE_LINUX ? vm->nr_cpus : 1); i++)
@@ -426,6 +434,8 @@ int vm_run(struct vm *vm)
 			usleep(1000);
 		}
 	}
+	if (vm->has_rng)
+		virtio_pci_stop(&vm->rng);
 	console_restore();
 	return vm->status;
 }

@@ -244,6 +244,12 @@ int vm_setup(struct vm *vm, const struct run_config *cfg)
 	uart_init(&vm->uart, STDOUT_FILENO);
 	if (vm->img.mode == MODE_LINUX) {
 		pci_init(&vm->pci);
+		if (cfg->rng) {
+			if (virtio_pci_add(&vm->rng, &virtio_rng_ops, &vm->pci, vm->fd,
+					   vm->mem, vm->mem_size))
+				return CLI_OSERR;
+			vm->has_rng = true;
+		}
 		uart_set_irq(&vm->uart, uart_irq, vm);
 		uart_pace_input(&vm->uart);
 	}
