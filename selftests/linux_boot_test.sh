@@ -77,7 +77,7 @@ kwarns() {
 }
 
 if [ "$DEV" = /dev/lvmm ]; then
-	ktap_header 9
+	ktap_header 13
 else
 	ktap_header 3
 fi
@@ -171,6 +171,26 @@ if [ $ok != 0 ]; then
 fi
 ktap_result $ok virtio_rng_is_the_guests_hwrng
 
+# lvmm run --disk IMAGE,readonly: virtio-blk; the guest sees a read-only
+# disk with its serial, mounts its ext4 and reads data.bin, whose sha256
+# scripts/linux-guest wrote down when it made fresh random data for it.
+echo "a line for disk" | timeout -s KILL 180 lvmm run --device "$DEV" \
+	--disk "$G/disk.img,readonly" --kernel "$G/vmlinuz" \
+	--initrd "$G/initramfs-virtio.cpio.gz" -m 256M \
+	--cmdline "console=ttyS0 quiet lvmm_disk" > "$T/disk.out" 2> "$T/disk.err"
+st=$?
+ok=0
+for want in "lvmm-guest: disk: ro=1 serial=lvmm0-disk.img" \
+	    "lvmm-guest: disk data: $(cat "$G/disk.sha256")"; do
+	grep -q "$want" "$T/disk.out" || { echo "# no '$want'"; ok=1; }
+done
+[ $st = 0 ] || { echo "# lvmm run --disk exited $st"; ok=1; }
+if [ $ok != 0 ]; then
+	grep 'lvmm-guest\|vda\|virtio' "$T/disk.out" | tail -n 20 | sed 's/^/#   /'
+	sed 's/^/#   stderr: /' "$T/disk.err"
+fi
+ktap_result $ok virtio_blk_reads_an_ext4_image
+
 # Bad input: a clear message and the documented status, no guest run.
 # errcase NAME WANT_STATUS PATTERN ARGS...
 errcase() {
@@ -187,6 +207,9 @@ errcase kernel_not_a_bzimage 65 "not a bzImage" --kernel "$G/initramfs.cpio.gz"
 errcase kernel_needs_more_memory 64 "to decompress; give -m" -m 32M --kernel "$G/vmlinuz"
 errcase initrd_without_kernel 64 "--initrd needs --kernel" --initrd "$G/initramfs.cpio.gz" /guests/hello.elf
 errcase kernel_and_image 64 "give one of them" --kernel "$G/vmlinuz" /guests/hello.elf
+errcase disk_missing 66 "no-such.img: No such file" --disk /no-such.img --kernel "$G/vmlinuz"
+errcase disk_bad_option 64 "unknown option 'rw'" --disk "$G/disk.img,rw" --kernel "$G/vmlinuz"
+errcase disk_without_kernel 64 "needs --kernel" --disk "$G/disk.img" /guests/hello.elf
 
 rm -rf "$T"
 ktap_finish

@@ -67,6 +67,9 @@ static void run_usage(FILE *f)
 "      --stats          print the exit counters when the guest ends\n"
 "      --gdb PORT       wait for gdb on 127.0.0.1:PORT before the guest's\n"
 "                       first instruction (target remote :PORT)\n"
+"      --disk FILE[,readonly]\n"
+"                       a virtio-blk disk on FILE, a raw image or block\n"
+"                       device (with --kernel; repeatable, up to 8)\n"
 "      --rng            a virtio-rng device (with --kernel) fed by getrandom()\n"
 "      --api PATH       control socket for lvmm pause, resume and info\n"
 "                       (default with --name: " API_DIR "/NAME" API_SUFFIX ")\n"
@@ -127,6 +130,7 @@ static bool parse_options(int argc, char **argv, struct run_config *cfg,
 		{ "gdb", required_argument, NULL, 'g' },
 		{ "api", required_argument, NULL, 'A' },
 		{ "rng", no_argument, NULL, 'R' },
+		{ "disk", required_argument, NULL, 'D' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -225,6 +229,13 @@ static bool parse_options(int argc, char **argv, struct run_config *cfg,
 		case 'R':
 			cfg->rng = true;
 			break;
+		case 'D':
+			if (cfg->nr_disks == MAX_DISKS) {
+				fprintf(stderr, "lvmm run: --disk: at most %d disks\n", MAX_DISKS);
+				return false;
+			}
+			cfg->disks[cfg->nr_disks++] = optarg;
+			break;
 		case 'q':
 			cfg->quiet = true;
 			break;
@@ -251,8 +262,9 @@ static bool parse_options(int argc, char **argv, struct run_config *cfg,
 		fprintf(stderr, "lvmm run: --initrd needs --kernel\n");
 		return false;
 	}
-	if (cfg->rng && !cfg->lb.kernel) {
-		fprintf(stderr, "lvmm run: --rng needs --kernel (virtio devices are on its PCI bus)\n");
+	if ((cfg->rng || cfg->nr_disks) && !cfg->lb.kernel) {
+		fprintf(stderr, "lvmm run: --%s needs --kernel (virtio devices are on its PCI bus)\n",
+			cfg->rng ? "rng" : "disk");
 		return false;
 	}
 	if (cfg->lb.kernel) {

@@ -17,6 +17,8 @@
 #include "virtio_pci.h"
 
 #define MAX_CPUS	64
+#define MAX_DISKS	8
+#define MAX_VIRTIO	(MAX_DISKS + 1)
 
 /* lvmm run's options, checked and with their defaults filled in. */
 struct run_config {
@@ -36,6 +38,8 @@ struct run_config {
 	int gdb_port;			/* --gdb PORT, or 0 */
 	const char *api_path;		/* --api PATH, or NULL */
 	bool rng;			/* --rng */
+	const char *disks[MAX_DISKS];	/* --disk FILE[,readonly] */
+	int nr_disks;
 };
 
 struct vcpu {
@@ -60,8 +64,8 @@ struct vm {
 	struct image img;
 	struct uart uart;
 	struct pci_bus pci;		/* --kernel's platform only */
-	struct virtio_dev rng;		/* --rng */
-	bool has_rng;
+	struct virtio_dev virtio[MAX_VIRTIO];	/* --disk..., --rng */
+	int nr_virtio;
 	struct vcpu cpus[MAX_CPUS];
 	const char *name;		/* --name, or NULL */
 	pthread_mutex_t lock;		/* @done, @status, @paused, vCPU start, in_run */

@@ -9,6 +9,7 @@
  *   0x0800  MSI-X table, one entry per queue and one for configuration
  *   0x0c00  MSI-X pending bits
  *   0x1000  ISR status
+ *   0x2000  the device-specific configuration, if the type has one
  *   0x3000  notifications: queue N at 0x3000 + 4 * N
  *
  * A notification is a guest write that KVM_IOEVENTFD turns into an eventfd
@@ -41,6 +42,7 @@
 #define MSIX_TABLE_OFF		0x0800
 #define MSIX_PBA_OFF		0x0c00
 #define ISR_OFF			0x1000
+#define DEVICE_CFG_OFF		0x2000
 #define NOTIFY_OFF		0x3000
 #define NOTIFY_MULT		4
 
@@ -54,7 +56,7 @@
 
 static uint64_t device_features(const struct virtio_dev *dev)
 {
-	return dev->ops->features | 1ULL << VIRTIO_F_VERSION_1;
+	return dev->ops->features | dev->features | 1ULL << VIRTIO_F_VERSION_1;
 }
 
 static unsigned int msix_entries(const struct virtio_dev *dev)
@@ -372,6 +374,10 @@ static void bar_access(struct pci_function *f, int bar, uint64_t off,
 		memset(data, 0, len);
 		data[0] = dev->isr;
 		dev->isr = 0;	/* reading acknowledges */
+	} else if (off >= DEVICE_CFG_OFF && off < NOTIFY_OFF && !is_write) {
+		memset(data, 0, len);
+		if (off - DEVICE_CFG_OFF + len <= dev->ops->config_size)
+			dev->ops->config_read(dev, off - DEVICE_CFG_OFF, data, len);
 	} else if (off >= NOTIFY_OFF && is_write) {
 		/* Without its ioeventfd (or before it): the same signal. */
 		q = (off - NOTIFY_OFF) / NOTIFY_MULT;
@@ -475,6 +481,9 @@ int virtio_pci_add(struct virtio_dev *dev, const struct virtio_dev_ops *ops,
 	add_region_cap(dev, VIRTIO_PCI_CAP_NOTIFY_CFG, NOTIFY_OFF,
 		       NOTIFY_MULT * ops->num_queues);
 	add_region_cap(dev, VIRTIO_PCI_CAP_ISR_CFG, ISR_OFF, 1);
+	if (ops->config_size)
+		add_region_cap(dev, VIRTIO_PCI_CAP_DEVICE_CFG, DEVICE_CFG_OFF,
+			       ops->config_size);
 	/* MSI-X last (msix_control() finds it there): table and PBA in BAR 0. */
 	msix[2] = n - 1;		/* table size - 1 */
 	msix[4] = MSIX_TABLE_OFF & 0xff;	/* BIR 0 */

@@ -31,6 +31,10 @@ struct virtio_dev_ops {
 	void (*queue_notify)(struct virtio_dev *dev, unsigned int q);
 	/* Back to the reset state; dev->lock held. May be NULL. */
 	void (*reset)(struct virtio_dev *dev);
+	/* The device-specific configuration (read-only here), if any. */
+	unsigned int config_size;
+	void (*config_read)(struct virtio_dev *dev, unsigned int off,
+			    uint8_t *data, unsigned int len);
 };
 
 struct virtio_queue_regs {
@@ -51,6 +55,7 @@ struct virtio_dev {
 	uint8_t *mem;
 	uint64_t mem_size;
 	void *priv;			/* the device type's state */
+	uint64_t features;		/* this device's, beyond ops->features */
 
 	pthread_mutex_t lock;		/* everything below */
 	uint32_t dfselect, gfselect;
@@ -93,5 +98,11 @@ void virtio_pci_interrupt(struct virtio_dev *dev, unsigned int q);
 
 /* The device types. */
 extern const struct virtio_dev_ops virtio_rng_ops;
+extern const struct virtio_dev_ops virtio_blk_ops;
+/*
+ * --disk FILE[,readonly] number @index: open it and make @dev its disk.
+ * 0, or an exit status with a message.
+ */
+int virtio_blk_open(struct virtio_dev *dev, const char *spec, int index);
 
 #endif /* LVMM_CLI_VIRTIO_PCI_H */

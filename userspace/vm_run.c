@@ -387,9 +387,12 @@ int vm_run(struct vm *vm)
 		fprintf(stderr, "lvmm: cannot start the gdb stub\n");
 		return CLI_OSERR;
 	}
-	if (vm->has_rng && virtio_pci_start(&vm->rng)) {
-		fprintf(stderr, "lvmm: cannot start the virtio-rng thread\n");
-		return CLI_OSERR;
+	for (i = 0; i < vm->nr_virtio; i++) {
+		if (virtio_pci_start(&vm->virtio[i])) {
+			fprintf(stderr, "lvmm: cannot start the %s thread\n",
+				vm->virtio[i].ops->name);
+			return CLI_OSERR;
+		}
 	}
 	console_raw();
 	/* A Linux guest's APs wait in the kernel for INIT and SIPI. */
@@ -434,8 +437,8 @@ int vm_run(struct vm *vm)
 			usleep(1000);
 		}
 	}
-	if (vm->has_rng)
-		virtio_pci_stop(&vm->rng);
+	for (i = 0; i < vm->nr_virtio; i++)
+		virtio_pci_stop(&vm->virtio[i]);
 	console_restore();
 	return vm->status;
 }

@@ -200,6 +200,27 @@ static int create_vcpu(struct vm *vm, int i)
 	return 0;
 }
 
+/* The virtio devices, in slot order: the disks, then the rng. */
+static int add_virtio(struct vm *vm, const struct run_config *cfg)
+{
+	struct virtio_dev *dev;
+	int i, code;
+
+	for (i = 0; i < cfg->nr_disks + cfg->rng; i++) {
+		dev = &vm->virtio[vm->nr_virtio];
+		if (i < cfg->nr_disks) {
+			code = virtio_blk_open(dev, cfg->disks[i], i);
+			if (code)
+				return code;
+		}
+		if (virtio_pci_add(dev, i < cfg->nr_disks ? &virtio_blk_ops : &virtio_rng_ops,
+				   &vm->pci, vm->fd, vm->mem, vm->mem_size))
+			return CLI_OSERR;
+		vm->nr_virtio++;
+	}
+	return 0;
+}
+
 int vm_setup(struct vm *vm, const struct run_config *cfg)
 {
 	bool is_lvmm;
@@ -244,12 +265,9 @@ int vm_setup(struct vm *vm, const struct run_config *cfg)
 	uart_init(&vm->uart, STDOUT_FILENO);
 	if (vm->img.mode == MODE_LINUX) {
 		pci_init(&vm->pci);
-		if (cfg->rng) {
-			if (virtio_pci_add(&vm->rng, &virtio_rng_ops, &vm->pci, vm->fd,
-					   vm->mem, vm->mem_size))
-				return CLI_OSERR;
-			vm->has_rng = true;
-		}
+		code = add_virtio(vm, cfg);
+		if (code)
+			return code;
 		uart_set_irq(&vm->uart, uart_irq, vm);
 		uart_pace_input(&vm->uart);
 	}
