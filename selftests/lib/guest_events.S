@@ -56,8 +56,12 @@ GUEST(deliver_onto_no_memory)
 END(deliver_onto_no_memory)
 
 /*
- * The APIC timer, periodic every R15 ns on vector 0x40, interrupts a busy
- * loop until R14 ticks were handled. The handler spins R10 times with IF=0
+ * The APIC timer, one-shot every R15 ns on vector 0x40, interrupts a busy
+ * loop R14 times: the handler arms it again while fewer than R14 ticks
+ * were handled, so exactly R14 interrupts are raised, and a count above
+ * R14 is an interrupt delivered twice. (A periodic timer raised more: the
+ * tick after the last could come before the loop saw the count, when the
+ * host held the vCPU for a period.) The handler spins R10 times with IF=0
  * before its EOI, which keeps the time between an interrupt's injection
  * and the next exit long; on entry it checks whether the interrupted RIP
  * is its own first instruction: an interrupt delivered a second time right
@@ -71,13 +75,12 @@ GUEST(timer_spin)
 	mov	rdi, APIC
 	mov	dword ptr [rdi + APIC_SPIV], 0x1ff
 	mov	dword ptr [rdi + APIC_TDCR], 0xb		/* divide by 1 */
-	mov	dword ptr [rdi + APIC_LVTT], 0x20040	/* periodic */
+	mov	dword ptr [rdi + APIC_LVTT], 0x00040	/* one-shot */
 	mov	dword ptr [rdi + APIC_TMICT], r15d
 	sti
 1:	cmp	r12, r14
 	jb	1b
 	cli
-	mov	dword ptr [rdi + APIC_LVTT], 0x10040	/* masked */
 	mov	eax, r13d
 	out	0x86, eax
 	mov	eax, r12d
@@ -89,7 +92,11 @@ GUEST(timer_spin)
 	cmp	rax, [rsp + 16]				/* the interrupted RIP */
 	jne	4f
 	inc	r13
-4:	mov	rcx, r10
+4:	lea	rax, [r12 + 1]
+	cmp	rax, r14
+	jae	6f
+	mov	dword ptr [rdi + APIC_TMICT], r15d	/* the next tick */
+6:	mov	rcx, r10
 5:	dec	rcx
 	jnz	5b
 	inc	r12
